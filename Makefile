@@ -1,0 +1,38 @@
+# Thin wrappers over the CMake presets. `make run` and `make test` are the two commands a new
+# user needs (README.md).
+.PHONY: deps build build-debug run test test-unit bench format lint clean
+
+JOBS ?= $(shell nproc)
+LISTEN ?= 127.0.0.1:8080
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+build-debug: deps
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug -j $(JOBS)
+
+run: build
+	@mkdir -p data
+	./build/release/rally serve --db ./data/rally.db --listen $(LISTEN)
+
+# The whole suite: unit and API tests under ASan+UBSan, then the release-build tests
+# (integration against real services, benchmarks' smoke runs).
+test: build-debug
+	@ctest --preset debug
+
+bench: build
+	@bench/run-all
+
+format:
+	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+lint:
+	@scripts/check-layers
+
+clean:
+	rm -rf build

@@ -1,0 +1,360 @@
+#include "storage/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "base/log.h"
+
+namespace rally::storage {
+namespace {
+
+constexpr size_t kMaxGroup = 512;  // write requests committed together at most
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xff;
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return Status(StatusCode::kAlreadyExists, msg);
+  if (primary == SQLITE_CONSTRAINT) return Status(StatusCode::kFailedPrecondition, msg);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN ||
+      primary == SQLITE_IOERR || primary == SQLITE_FULL)
+    return Status(StatusCode::kUnavailable, msg);
+  return Status(StatusCode::kInternal, msg);
+}
+
+class SqliteRow final : public Row {
+ public:
+  explicit SqliteRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  int ColumnCount() const override { return sqlite3_column_count(stmt_); }
+  bool IsNull(int col) const override { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int64_t Int(int col) const override { return sqlite3_column_int64(stmt_, col); }
+  double Real(int col) const override { return sqlite3_column_double(stmt_, col); }
+  std::string_view Text(int col) const override {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    if (!p) return {};
+    return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// One sqlite3 handle with its statement cache. Not thread-safe.
+class SqliteConn final : public Connection {
+ public:
+  explicit SqliteConn(sqlite3* db) : db_(db) {}
+  ~SqliteConn() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Status ExecScript(std::string_view script) override {
+    std::string s(script);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      Status st = SqliteError(nullptr, rc, "script");
+      return Status(st.code(), "script: " + msg);
+    }
+    return Status::Ok();
+  }
+
+  Result<int64_t> Execute(std::string_view sql, Params params) override {
+    Status s = Run(sql, params, nullptr);
+    if (!s.ok()) return s;
+    return static_cast<int64_t>(sqlite3_changes64(db_));
+  }
+
+  Status Query(std::string_view sql, Params params, const RowFn& fn) override {
+    return Run(sql, params, &fn);
+  }
+
+  sqlite3* handle() { return db_; }
+
+ private:
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+    cache_.emplace(std::string(sql), stmt);
+    return stmt;
+  }
+
+  Status Bind(sqlite3_stmt* stmt, Params params) {
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+      return Internal("statement takes " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                      " parameters, got " + std::to_string(params.size()));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i) + 1;
+      int rc = std::visit(
+          [&](const auto& v) -> int {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) return sqlite3_bind_null(stmt, idx);
+            else if constexpr (std::is_same_v<T, int64_t>) return sqlite3_bind_int64(stmt, idx, v);
+            else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
+            else
+              return sqlite3_bind_text64(stmt, idx, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+          },
+          params[i]);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind");
+    }
+    return Status::Ok();
+  }
+
+  Status Run(std::string_view sql, Params params, const RowFn* fn) {
+    RALLY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    struct Reset {
+      sqlite3_stmt* s;
+      ~Reset() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      }
+    } reset{stmt};
+    RALLY_RETURN_IF_ERROR(Bind(stmt, params));
+    SqliteRow row(stmt);
+    for (;;) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return Status::Ok();
+      if (rc != SQLITE_ROW) return SqliteError(db_, rc, "step");
+      if (fn && !(*fn)(row)) return Status::Ok();
+    }
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+class SqliteTx final : public Transaction {
+ public:
+  explicit SqliteTx(SqliteConn& conn) : conn_(conn) {}
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  Status ExecScript(std::string_view s) override { return conn_.ExecScript(s); }
+  Result<int64_t> Execute(std::string_view sql, Params p) override { return conn_.Execute(sql, p); }
+  Status Query(std::string_view sql, Params p, const RowFn& fn) override {
+    return conn_.Query(sql, p, fn);
+  }
+  void AfterCommit(std::function<void()> hook) override { hooks_.push_back(std::move(hook)); }
+  std::vector<std::function<void()>> TakeHooks() { return std::move(hooks_); }
+
+ private:
+  SqliteConn& conn_;
+  std::vector<std::function<void()>> hooks_;
+};
+
+struct WriteTask {
+  const WriteFn* fn;
+  std::promise<Status> done;
+  std::vector<std::function<void()>> hooks;  // filled by the writer when fn succeeded
+};
+
+thread_local bool t_in_writer = false;
+
+Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, const OpenOptions& o,
+                                             bool writer) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = SqliteError(db, rc, "open " + path);
+    sqlite3_close_v2(db);
+    return Status(StatusCode::kUnavailable, s.message());
+  }
+  auto conn = std::make_unique<SqliteConn>(db);
+  sqlite3_extended_result_codes(db, 1);
+  // busy_timeout first, so the pragmas below wait for another process's lock instead of
+  // failing (pocketbase core/db_connect.go does the same).
+  sqlite3_busy_timeout(db, o.busy_timeout_ms);
+  std::string pragmas =
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" +
+      std::to_string(o.cache_bytes / 1024) + ";";
+  if (!writer) pragmas += "PRAGMA query_only=1;";
+  RALLY_RETURN_IF_ERROR(conn->ExecScript(pragmas));
+  return conn;
+}
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(std::unique_ptr<SqliteConn> writer, std::vector<std::unique_ptr<SqliteConn>> rs)
+      : writer_conn_(std::move(writer)) {
+    for (auto& r : rs) idle_readers_.push_back(r.get());
+    readers_ = std::move(rs);
+    writer_thread_ = std::thread([this] { WriterLoop(); });
+  }
+  ~SqliteDatabase() override { Close(); }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Status Read(const ReadFn& fn) override {
+    SqliteConn* conn = nullptr;
+    {
+      std::unique_lock lock(read_mu_);
+      read_cv_.wait(lock, [&] { return closed_ || !idle_readers_.empty(); });
+      if (closed_) return Unavailable("database is closed");
+      conn = idle_readers_.back();
+      idle_readers_.pop_back();
+    }
+    Status s = conn->ExecScript("BEGIN");
+    if (s.ok()) {
+      try {
+        s = fn(*conn);
+      } catch (...) {
+        conn->ExecScript("ROLLBACK").IgnoreError();
+        Release(conn);
+        throw;
+      }
+      conn->ExecScript("ROLLBACK").IgnoreError();  // read-only: nothing to keep
+    }
+    Release(conn);
+    return s;
+  }
+
+  Status Write(const WriteFn& fn) override {
+    if (t_in_writer) return Internal("nested Database::Write");
+    WriteTask task{&fn, {}, {}};
+    std::future<Status> result = task.done.get_future();
+    {
+      std::lock_guard lock(write_mu_);
+      if (closed_) return Unavailable("database is closed");
+      queue_.push_back(&task);
+    }
+    write_cv_.notify_one();
+    Status s = result.get();
+    if (s.ok())
+      for (auto& hook : task.hooks) hook();
+    return s;
+  }
+
+  void Close() override {
+    {
+      std::lock_guard lock(write_mu_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    write_cv_.notify_all();
+    if (writer_thread_.joinable()) writer_thread_.join();
+    {
+      // Wait for readers in use to come back before closing their handles.
+      std::unique_lock lock(read_mu_);
+      read_cv_.notify_all();
+      read_cv_.wait(lock, [&] { return idle_readers_.size() == readers_.size(); });
+    }
+    readers_.clear();
+    if (writer_conn_) {
+      writer_conn_->ExecScript("PRAGMA optimize;").IgnoreError();
+      writer_conn_.reset();
+    }
+  }
+
+ private:
+  void Release(SqliteConn* conn) {
+    {
+      std::lock_guard lock(read_mu_);
+      idle_readers_.push_back(conn);
+    }
+    read_cv_.notify_all();
+  }
+
+  void WriterLoop() {
+    t_in_writer = true;
+    std::vector<WriteTask*> group;
+    for (;;) {
+      {
+        std::unique_lock lock(write_mu_);
+        write_cv_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+        if (queue_.empty() && closed_) return;
+        while (!queue_.empty() && group.size() < kMaxGroup) {
+          group.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      CommitGroup(group);
+      group.clear();
+    }
+  }
+
+  void CommitGroup(std::vector<WriteTask*>& group) {
+    SqliteConn& conn = *writer_conn_;
+    Status begin = conn.ExecScript("BEGIN IMMEDIATE");
+    if (!begin.ok()) {
+      for (WriteTask* t : group) t->done.set_value(begin);
+      return;
+    }
+    std::vector<Status> results;
+    results.reserve(group.size());
+    for (WriteTask* t : group) {
+      Status s = conn.ExecScript("SAVEPOINT w");
+      SqliteTx tx(conn);
+      if (s.ok()) {
+        try {
+          s = (*t->fn)(tx);
+        } catch (const std::exception& e) {
+          s = Internal(std::string("exception in write: ") + e.what());
+        } catch (...) {
+          s = Internal("unknown exception in write");
+        }
+      }
+      if (s.ok()) {
+        s = conn.ExecScript("RELEASE w");
+        t->hooks = tx.TakeHooks();
+      } else {
+        conn.ExecScript("ROLLBACK TO w; RELEASE w").IgnoreError();
+      }
+      results.push_back(std::move(s));
+    }
+    Status commit = conn.ExecScript("COMMIT");
+    if (!commit.ok()) {
+      conn.ExecScript("ROLLBACK").IgnoreError();
+      log::Error("group commit failed: " + commit.ToString());
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (!commit.ok() && results[i].ok()) results[i] = commit;
+      group[i]->done.set_value(std::move(results[i]));
+    }
+  }
+
+  std::unique_ptr<SqliteConn> writer_conn_;
+  std::vector<std::unique_ptr<SqliteConn>> readers_;
+
+  std::mutex read_mu_;
+  std::condition_variable read_cv_;
+  std::vector<SqliteConn*> idle_readers_;
+
+  std::mutex write_mu_;
+  std::condition_variable write_cv_;
+  std::deque<WriteTask*> queue_;
+  bool closed_ = false;
+  std::thread writer_thread_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const OpenOptions& options) {
+  std::error_code ec;
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  RALLY_ASSIGN_OR_RETURN(auto writer, OpenConn(path, options, /*writer=*/true));
+  std::vector<std::unique_ptr<SqliteConn>> readers;
+  for (int i = 0; i < std::max(1, options.read_connections); ++i) {
+    RALLY_ASSIGN_OR_RETURN(auto r, OpenConn(path, options, /*writer=*/false));
+    readers.push_back(std::move(r));
+  }
+  return std::unique_ptr<Database>(new SqliteDatabase(std::move(writer), std::move(readers)));
+}
+
+}  // namespace rally::storage

@@ -1,0 +1,43 @@
+#include "base/clock.h"
+
+#include <gtest/gtest.h>
+
+#include "base/ids.h"
+
+namespace rally {
+namespace {
+
+TEST(ClockTest, TimestampsRoundTrip) {
+  auto t = ParseTimestamp("2026-11-26T06:06:43.123Z");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(FormatTimestamp(*t), "2026-11-26T06:06:43.123Z");
+  EXPECT_EQ(*ParseTimestamp("2026-11-26T08:06:43.123+02:00"), *t);
+  EXPECT_EQ(FormatTimestamp(*ParseTimestamp("1970-01-01")), "1970-01-01T00:00:00.000Z");
+}
+
+TEST(ClockTest, RejectsBadDates) {
+  for (const char* bad : {"2026-02-30", "2026-13-01", "26-01-01", "2026-1-1", "2026-01-01T25:00",
+                          "2026-01-01Tx", "2026-01-01T10:00:00+2"}) {
+    EXPECT_FALSE(ParseTimestamp(bad).has_value()) << bad;
+  }
+  EXPECT_TRUE(ParseDate("2024-02-29").has_value());
+  EXPECT_FALSE(ParseDate("2023-02-29").has_value());
+  EXPECT_EQ(FormatDate(*ParseDate("2026-01-31")), "2026-01-31");
+}
+
+TEST(IdsTest, IncreasingAndParseable) {
+  Id prev = 0;
+  for (int i = 0; i < 10000; ++i) {
+    Id id = NewId();
+    ASSERT_GT(id, prev);
+    prev = id;
+  }
+  EXPECT_EQ(ParseId(IdToString(prev)), prev);
+  EXPECT_FALSE(ParseId("abc").has_value());
+  EXPECT_FALSE(ParseId("-5").has_value());
+  EXPECT_FALSE(ParseId("99999999999999999999").has_value());
+  EXPECT_FALSE(ParseId("12x").has_value());
+}
+
+}  // namespace
+}  // namespace rally

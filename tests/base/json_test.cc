@@ -1,0 +1,23 @@
+#include "base/json.h"
+
+#include <gtest/gtest.h>
+
+namespace rally {
+namespace {
+
+TEST(JsonTest, ParsesAndRefusesWithReason) {
+  EXPECT_TRUE(ParseJson(R"({"a":[1,2,{"b":null}]})").ok());
+  auto bad = ParseJson(R"({"a":)");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().details().at(0).code, "malformed_json");
+
+  std::string deep(10000, '[');
+  deep += std::string(10000, ']');
+  auto too_deep = ParseJson(deep);
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_EQ(too_deep.status().details().at(0).code, "too_deep");
+}
+
+}  // namespace
+}  // namespace rally
