@@ -1,0 +1,45 @@
+// Services: the composition root's product. Opens the database, runs migrations, and builds
+// every domain service in one visible order. Both `rally serve` and the CLI commands use it,
+// so the CLI goes through the same write path as the API.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "storage/database.h"
+
+namespace rally::events { class EventBus; }
+namespace rally::auth { class AuthService; }
+namespace rally::fields { class CustomFieldService; }
+namespace rally::timeline { class TimelineService; }
+namespace rally::companies { class CompanyService; }
+namespace rally::contacts { class ContactService; }
+namespace rally::segments { class TagService; }
+
+namespace rally::app {
+
+struct DatabaseConfig {
+  std::string url = "sqlite:./data/rally.db";  // --db PATH or --database-url postgres://...
+  int read_connections = 4;
+};
+
+struct Services {
+  Services();
+  ~Services();  // closes the database after every service is gone
+
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<events::EventBus> events;
+  std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<fields::CustomFieldService> custom_fields;
+  std::unique_ptr<timeline::TimelineService> timeline;
+  std::unique_ptr<companies::CompanyService> companies;
+  std::unique_ptr<contacts::ContactService> contacts;
+  std::unique_ptr<segments::TagService> tags;
+};
+
+// Opens the database, applies migrations, wires the services.
+// Errors: those of storage::Open and storage::Migrate.
+Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config);
+
+}  // namespace rally::app

@@ -1,0 +1,58 @@
+// Request and Response: Rally's own HTTP message types. Handlers (api/) see only these, never
+// Beast types; the session (http/server.cc) converts at the edge.
+//
+// Thread safety: plain values; a Request belongs to the one request being handled.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rally::http {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+std::string_view MethodName(Method m);
+
+struct Request {
+  Method method = Method::kGet;
+  std::string target;  // as received: "/api/v1/contacts?limit=5"
+  std::string path;    // percent-decoded path without the query: "/api/v1/contacts"
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string request_id;   // from X-Request-Id when sane, else generated
+  std::string remote_addr;  // "127.0.0.1:53122"
+  std::map<std::string, std::string, std::less<>> path_params;  // filled by the router
+
+  // The first header of that (case-insensitive) name.
+  std::optional<std::string_view> Header(std::string_view name) const;
+  // The first query parameter of that name.
+  std::optional<std::string_view> QueryParam(std::string_view name) const;
+  // A cookie from the Cookie header.
+  std::optional<std::string_view> Cookie(std::string_view name) const;
+  // A path parameter bound by the route pattern ("{id}"); "" when absent.
+  std::string_view Param(std::string_view name) const;
+};
+
+// A streamed body: called repeatedly; appends the next chunk to `out` and returns true while
+// more may follow, false once done. Used for exports that must not be materialized.
+using BodyWriter = std::function<bool(std::string& out)>;
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Set-Cookie, ...)
+  std::string body;
+  BodyWriter stream;  // when set, sent chunked instead of `body`
+
+  static Response Json(int status, std::string body);
+  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response NoContent();
+};
+
+}  // namespace rally::http
