@@ -60,7 +60,7 @@ std::string FormatText(const FieldDef& def, const json::value& value);
 // --- Normalizers used by the types above and by matching code ---
 
 struct NormalizedEmail {
-  std::string display;  // trimmed, as typed otherwise (domain in Unicode form)
+  std::string display;  // trimmed, otherwise as typed
   std::string key;      // the match key: case-folded local part @ ASCII (punycode) domain
 };
 // A practical RFC 5322 addr-spec: dot-atom or quoted local part, a domain of at least two

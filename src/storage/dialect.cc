@@ -32,4 +32,9 @@ std::string_view ForUpdateSkipLocked(Dialect d) {
   return d == Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
+std::string JsonField(Dialect d, std::string_view column) {
+  if (d == Dialect::kPostgres) return "(" + std::string(column) + " ->> ?)";
+  return "json_extract(" + std::string(column) + ", '$.' || ?)";
+}
+
 }  // namespace rally::storage

@@ -20,4 +20,9 @@ std::string_view ILike(Dialect d);
 // single writer already serializes claims).
 std::string_view ForUpdateSkipLocked(Dialect d);
 
+// An expression reading the text of key `?` (a bound parameter) of a JSON object column:
+// json_extract(col, '$.' || ?) on SQLite, (col ->> ?) on PostgreSQL (jsonb).
+// REQUIRES: keys are plain identifiers ([a-z0-9_]).
+std::string JsonField(Dialect d, std::string_view column);
+
 }  // namespace rally::storage

@@ -1,0 +1,268 @@
+#include "fields/custom_fields.h"
+
+#include <set>
+
+#include "base/clock.h"
+#include "base/strings.h"
+#include "fields/builtin_fields.h"
+#include "storage/dialect.h"
+
+namespace rally::fields {
+namespace {
+
+constexpr std::string_view kSelectColumns =
+    "SELECT id, key, label, type, options, position, created_at, updated_at FROM custom_fields ";
+
+bool ValidKey(std::string_view key) {
+  if (key.empty() || key.size() > 63 || key[0] < 'a' || key[0] > 'z') return false;
+  for (char c : key)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+std::string Humanize(std::string_view key) {
+  std::string out(key);
+  for (char& c : out)
+    if (c == '_') c = ' ';
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 32);
+  return out;
+}
+
+CustomField FromRow(const storage::Row& r) {
+  CustomField f;
+  f.id = r.Int(0);
+  f.def.key = std::string(r.Text(1));
+  f.def.label = std::string(r.Text(2));
+  f.def.type = ParseFieldType(r.Text(3)).value_or(FieldType::kText);
+  f.def.custom = true;
+  auto opts = ParseJson(r.Text(4));
+  if (opts.ok() && opts->is_array())
+    for (const auto& o : opts->get_array())
+      if (o.is_string()) f.def.options.emplace_back(o.get_string());
+  f.position = static_cast<int>(r.Int(5));
+  f.created_at = r.Int(6);
+  f.updated_at = r.Int(7);
+  return f;
+}
+
+// Validates select options: trimmed, non-empty, at most 200 bytes, unique case-insensitively.
+Result<std::vector<std::string>> CleanOptions(const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const std::string& raw : in) {
+    std::string o = CollapseSpaces(raw);
+    if (o.empty()) return FieldInvalid("options", "invalid", "options may not be empty strings");
+    if (o.size() > 200) return FieldInvalid("options", "too_long", "an option is longer than 200 bytes");
+    if (!seen.insert(CaseFold(o)).second)
+      return FieldInvalid("options", "duplicate", "option \"" + o + "\" appears twice");
+    out.push_back(std::move(o));
+  }
+  if (out.empty()) return FieldInvalid("options", "required", "a select field needs at least one option");
+  if (out.size() > 1000) return FieldInvalid("options", "too_long", "at most 1000 options");
+  return out;
+}
+
+std::string OptionsJson(const std::vector<std::string>& options) {
+  json::array a;
+  for (const auto& o : options) a.emplace_back(json::string(o));
+  return json::serialize(a);
+}
+
+Result<CustomField> Load(storage::Connection& conn, Id ws, Id id) {
+  std::optional<CustomField> out;
+  RALLY_RETURN_IF_ERROR(conn.Query(std::string(kSelectColumns) + "WHERE workspace_id = ? AND id = ?",
+                                   {ws, id}, [&](const storage::Row& r) {
+                                     out = FromRow(r);
+                                     return false;
+                                   }));
+  if (!out) return NotFound("custom field " + IdToString(id) + " not found");
+  return *out;
+}
+
+Result<std::string> CleanLabel(const std::string& raw) {
+  std::string label = CollapseSpaces(raw);
+  if (label.empty()) return FieldInvalid("label", "required", "label may not be empty");
+  if (label.size() > 200) return FieldInvalid("label", "too_long", "label is longer than 200 bytes");
+  return label;
+}
+
+}  // namespace
+
+Result<std::vector<CustomField>> ListCustomFields(storage::Connection& conn, Id workspace_id) {
+  std::vector<CustomField> out;
+  RALLY_RETURN_IF_ERROR(conn.Query(
+      std::string(kSelectColumns) + "WHERE workspace_id = ? ORDER BY position, id", {workspace_id},
+      [&](const storage::Row& r) {
+        out.push_back(FromRow(r));
+        return true;
+      }));
+  return out;
+}
+
+Status DeleteCustomFieldDefinition(storage::Transaction& tx, Id workspace_id, Id id) {
+  RALLY_ASSIGN_OR_RETURN(int64_t n, tx.Execute("DELETE FROM custom_fields WHERE workspace_id = ? AND id = ?",
+                                               {workspace_id, id}));
+  if (n == 0) return NotFound("custom field " + IdToString(id) + " not found");
+  return Status::Ok();
+}
+
+Result<std::vector<CustomField>> CustomFieldService::List(Id workspace_id) {
+  std::vector<CustomField> out;
+  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& c) -> Status {
+    RALLY_ASSIGN_OR_RETURN(out, ListCustomFields(c, workspace_id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<CustomField> CustomFieldService::Get(Id workspace_id, Id id) {
+  std::optional<CustomField> out;
+  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& c) -> Status {
+    RALLY_ASSIGN_OR_RETURN(CustomField f, Load(c, workspace_id, id));
+    out = std::move(f);
+    return Status::Ok();
+  }));
+  return *out;
+}
+
+Result<CustomField> CustomFieldService::GetByKey(Id workspace_id, std::string_view key) {
+  RALLY_ASSIGN_OR_RETURN(auto all, List(workspace_id));
+  for (auto& f : all)
+    if (f.def.key == key) return f;
+  return NotFound("custom field \"" + std::string(key) + "\" not found");
+}
+
+Result<CustomField> CustomFieldService::Create(Id workspace_id, const CustomFieldInput& in) {
+  std::vector<FieldError> errors;
+  std::string key = in.key ? std::string(Trim(*in.key)) : "";
+  if (key.empty()) {
+    errors.push_back({"key", "required", "key is required", {}});
+  } else if (!ValidKey(key)) {
+    errors.push_back({"key", "invalid",
+                      "key must start with a-z and hold only a-z, 0-9 and _ (at most 63)", {}});
+  }
+  std::optional<FieldType> type = in.type ? ParseFieldType(*in.type) : std::nullopt;
+  if (!in.type) {
+    errors.push_back({"type", "required", "type is required", {}});
+  } else if (!type || !IsCustomFieldType(*type)) {
+    errors.push_back({"type", "invalid", "type must be text, number, date, boolean or select", {}});
+  }
+  std::vector<std::string> options;
+  if (type == FieldType::kSelect) {
+    auto cleaned = CleanOptions(in.options.value_or(std::vector<std::string>{}));
+    if (!cleaned.ok()) errors.push_back(cleaned.status().details().at(0));
+    else options = std::move(*cleaned);
+  } else if (in.options && !in.options->empty()) {
+    errors.push_back({"options", "invalid", "only select fields have options", {}});
+  }
+  std::string label = Humanize(key);
+  if (in.label) {
+    auto l = CleanLabel(*in.label);
+    if (!l.ok()) errors.push_back(l.status().details().at(0));
+    else label = *l;
+  }
+  if (!errors.empty()) {
+    std::string message = errors.front().message;
+    return InvalidArgument(std::move(message), std::move(errors));
+  }
+
+  CustomField f;
+  f.id = NewId();
+  f.def.key = key;
+  f.def.label = label;
+  f.def.type = *type;
+  f.def.custom = true;
+  f.def.options = options;
+  f.created_at = f.updated_at = Now();
+  Status s = db_.Write([&](storage::Transaction& tx) -> Status {
+    if (in.position) {
+      f.position = *in.position;
+    } else {
+      RALLY_ASSIGN_OR_RETURN(auto max, tx.QueryInt("SELECT MAX(position) FROM custom_fields WHERE workspace_id = ?",
+                                                   {workspace_id}));
+      f.position = max ? static_cast<int>(*max) + 1 : 0;
+    }
+    return tx.Execute(
+                 "INSERT INTO custom_fields (workspace_id, id, key, label, type, options, position,"
+                 " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                 {workspace_id, f.id, key, label, std::string(FieldTypeName(*type)),
+                  OptionsJson(options), int64_t{f.position}, f.created_at, f.updated_at})
+        .status();
+  });
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("a custom field with key \"" + key + "\" already exists",
+                         {{"key", "duplicate", "key \"" + key + "\" is taken", {}}});
+  }
+  RALLY_RETURN_IF_ERROR(s);
+  return f;
+}
+
+Result<CustomField> CustomFieldService::Update(Id workspace_id, Id id, const CustomFieldInput& in) {
+  std::vector<FieldError> errors;
+  if (in.key) errors.push_back({"key", "immutable", "a custom field's key cannot change; change its label", {}});
+  if (in.type) errors.push_back({"type", "immutable", "a custom field's type cannot change", {}});
+  std::optional<std::string> label;
+  if (in.label) {
+    auto l = CleanLabel(*in.label);
+    if (!l.ok()) errors.push_back(l.status().details().at(0));
+    else label = *l;
+  }
+  if (!errors.empty()) {
+    std::string message = errors.front().message;
+    return InvalidArgument(std::move(message), std::move(errors));
+  }
+
+  std::optional<CustomField> out;
+  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    RALLY_ASSIGN_OR_RETURN(CustomField f, Load(tx, workspace_id, id));
+    if (label) f.def.label = *label;
+    if (in.position) f.position = *in.position;
+    if (in.options) {
+      if (f.def.type != FieldType::kSelect)
+        return FieldInvalid("options", "invalid", "only select fields have options");
+      RALLY_ASSIGN_OR_RETURN(auto cleaned, CleanOptions(*in.options));
+      // An option still held by a contact may not disappear: its value would no longer validate.
+      std::set<std::string> kept;
+      for (const auto& o : cleaned) kept.insert(o);
+      for (const auto& old : f.def.options) {
+        if (kept.count(old)) continue;
+        std::string sql = "SELECT COUNT(*) FROM contacts WHERE workspace_id = ? AND " +
+                          storage::JsonField(tx.dialect(), "custom") + " = ?";
+        RALLY_ASSIGN_OR_RETURN(auto used, tx.QueryInt(sql, {workspace_id, f.def.key, old}));
+        if (used.value_or(0) > 0) {
+          return Status(StatusCode::kFailedPrecondition,
+                        "option \"" + old + "\" is used by " + std::to_string(*used) +
+                            " contacts; change their value first",
+                        {{"options", "in_use", "option \"" + old + "\" is in use", {}}});
+        }
+      }
+      f.def.options = std::move(cleaned);
+    }
+    f.updated_at = Now();
+    RALLY_RETURN_IF_ERROR(tx.Execute("UPDATE custom_fields SET label = ?, options = ?, position = ?,"
+                                     " updated_at = ? WHERE workspace_id = ? AND id = ?",
+                                     {f.def.label, OptionsJson(f.def.options), int64_t{f.position},
+                                      f.updated_at, workspace_id, id})
+                              .status());
+    out = std::move(f);
+    return Status::Ok();
+  }));
+  return *out;
+}
+
+json::object CustomFieldToJson(const CustomField& f) {
+  json::object o;
+  o["id"] = IdToString(f.id);
+  o["key"] = f.def.key;
+  o["label"] = f.def.label;
+  o["type"] = FieldTypeName(f.def.type);
+  json::array opts;
+  for (const auto& opt : f.def.options) opts.emplace_back(json::string(opt));
+  o["options"] = std::move(opts);
+  o["position"] = f.position;
+  o["created_at"] = FormatTimestamp(f.created_at);
+  o["updated_at"] = FormatTimestamp(f.updated_at);
+  return o;
+}
+
+}  // namespace rally::fields
