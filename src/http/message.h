@@ -13,10 +13,17 @@
 #include <utility>
 #include <vector>
 
+#include "base/status.h"
+
 namespace rally::http {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+constexpr int kMethodCount = 8;
+// "GET", "HEAD", ...; kOther is "OTHER".
 std::string_view MethodName(Method m);
+// The method for an upper-case name ("GET"); kOther for anything else (names are
+// case-sensitive in HTTP).
+Method ParseMethod(std::string_view name);
 
 struct Request {
   Method method = Method::kGet;
@@ -54,5 +61,17 @@ struct Response {
   static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   static Response NoContent();
 };
+
+// The JSON error shape of DESIGN.md §4 for the HTTP layer's own errors (404, 405, 413, 503, ...):
+// {"error":{"code":"<code>","message":"<message>"}}. Handlers map a Status with
+// api::ErrorResponse instead.
+Response JsonError(int status, std::string_view code, std::string_view message);
+
+// Sets req.target to `target` and fills req.path (percent-decoded, without the query) and
+// req.query (each name and value percent-decoded, '+' as space, in order; "a" alone is
+// {"a",""}). Accepts origin-form ("/p?q") and absolute-form ("http://h/p?q") targets.
+// Errors: kInvalidArgument for any other form, a bad percent escape or an escaped NUL; req.path
+// and req.query are then left empty.
+Status SetTarget(Request& req, std::string target);
 
 }  // namespace rally::http

@@ -31,12 +31,23 @@ class Router {
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
 
-  // REQUIRES: no route with the same method and pattern exists.
+  // REQUIRES: no route with the same method and pattern exists; the pattern starts with '/'
+  // and each placeholder is a whole segment ("{id}", not "x{id}"). Violations are bugs and
+  // throw std::invalid_argument at start-up.
   void Add(Method method, std::string pattern, Handler handler);
 
   // Finds the route, binds path params into req.path_params and calls its handler. Unknown
   // paths answer 404, known paths with another method 405 (with Allow), both as JSON errors.
+  // HEAD falls back to the GET route (the server drops the body). Matching uses the
+  // still-encoded path of req.target, so "%2F" stays inside its segment, and compares decoded
+  // segments; when req.target is empty (requests built by hand in tests) req.path is used.
+  // A trailing slash is significant; a placeholder never matches an empty segment.
+  // Exceptions from the handler propagate.
   Response Dispatch(Request& req) const;
+
+  // The same, also reporting the matched route's index in Routes() order (-1 for 404/405) in
+  // *route_index before the handler runs, so the caller can count requests by route.
+  Response Dispatch(Request& req, int* route_index) const;
 
   // The matched route's pattern for metrics labels ("" when none matched).
   std::string MatchPattern(const Request& req) const;
