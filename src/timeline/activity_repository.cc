@@ -1,0 +1,96 @@
+#include "timeline/activity_repository.h"
+
+#include "timeline/cursor.h"
+
+namespace rally::timeline {
+namespace {
+
+constexpr std::string_view kInsert =
+    "INSERT INTO activities (workspace_id, id, contact_id, occurred_at, type, actor_type, "
+    "actor_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+// Four fixed statements (with/without cursor, with/without type) so each stays in the
+// connection's statement cache.
+constexpr std::string_view kSelect =
+    "SELECT id, contact_id, occurred_at, type, actor_type, actor_id, payload FROM activities "
+    "WHERE workspace_id = ? AND contact_id = ? ";
+constexpr std::string_view kAfter = "AND (occurred_at < ? OR (occurred_at = ? AND id < ?)) ";
+constexpr std::string_view kOfType = "AND type = ? ";
+constexpr std::string_view kOrder = "ORDER BY occurred_at DESC, id DESC LIMIT ?";
+
+const std::string& ListSql(bool after, bool of_type) {
+  static const std::string kSql[4] = {
+      std::string(kSelect) + std::string(kOrder),
+      std::string(kSelect) + std::string(kOfType) + std::string(kOrder),
+      std::string(kSelect) + std::string(kAfter) + std::string(kOrder),
+      std::string(kSelect) + std::string(kAfter) + std::string(kOfType) + std::string(kOrder),
+  };
+  return kSql[(after ? 2 : 0) + (of_type ? 1 : 0)];
+}
+
+Result<std::pair<Micros, Id>> ParseActivityCursor(std::string_view cursor) {
+  RALLY_ASSIGN_OR_RETURN(json::value v, DecodeCursor(cursor));
+  if (v.is_array() && v.as_array().size() == 2 && v.as_array()[0].is_int64() &&
+      v.as_array()[1].is_int64()) {
+    return std::pair<Micros, Id>(v.as_array()[0].get_int64(), v.as_array()[1].get_int64());
+  }
+  return FieldInvalid("cursor", "invalid", "cursor is not valid for this list");
+}
+
+}  // namespace
+
+Status ActivityRepository::Insert(storage::Transaction& tx, std::span<const Activity> activities) {
+  for (const Activity& a : activities) {
+    storage::Value params[] = {
+        a.workspace_id,
+        a.id,
+        a.contact_id,
+        a.occurred_at,
+        std::string(ActivityTypeName(a.type)),
+        std::string(ActorTypeName(a.actor.type)),
+        a.actor.id != 0 ? storage::Value(a.actor.id) : storage::Null(),
+        json::serialize(a.payload),
+    };
+    RALLY_RETURN_IF_ERROR(tx.Execute(kInsert, params).status());
+  }
+  return Status::Ok();
+}
+
+Result<ActivityPage> ActivityRepository::ListByContact(storage::Connection& conn, Id workspace_id,
+                                                      Id contact_id, const ActivityQuery& query) {
+  std::vector<storage::Value> params = {workspace_id, contact_id};
+  bool after = !query.cursor.empty();
+  if (after) {
+    RALLY_ASSIGN_OR_RETURN(auto key, ParseActivityCursor(query.cursor));
+    params.insert(params.end(), {key.first, key.first, key.second});
+  }
+  if (query.type) params.emplace_back(std::string(ActivityTypeName(*query.type)));
+  int limit = std::clamp(query.limit, 1, 1000);
+  params.emplace_back(int64_t{limit} + 1);  // one more tells whether a next page exists
+
+  ActivityPage page;
+  Status parse_error;
+  RALLY_RETURN_IF_ERROR(conn.Query(ListSql(after, query.type.has_value()), params,
+                                   [&](const storage::Row& row) {
+    Activity a;
+    a.workspace_id = workspace_id;
+    a.id = row.Int(0);
+    a.contact_id = row.Int(1);
+    a.occurred_at = row.Int(2);
+    a.type = ParseActivityType(row.Text(3)).value_or(ActivityType::kNote);
+    a.actor.type = ParseActorType(row.Text(4)).value_or(ActorType::kSystem);
+    a.actor.id = row.Int(5);
+    auto payload = ParseJson(row.Text(6));
+    if (payload.ok() && payload->is_object()) a.payload = std::move(payload->as_object());
+    page.data.push_back(std::move(a));
+    return true;
+  }));
+  if (page.data.size() > static_cast<size_t>(limit)) {
+    page.data.pop_back();
+    const Activity& last = page.data.back();
+    page.next_cursor = EncodeCursor(json::array{last.occurred_at, last.id});
+  }
+  return page;
+}
+
+}  // namespace rally::timeline

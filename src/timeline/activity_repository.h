@@ -1,0 +1,42 @@
+// ActivityRepository: the SQL of the activities table, nothing else. Every query filters by
+// workspace_id. Writers pass the Transaction of their write so timeline entries commit (or roll
+// back) with the change they describe.
+//
+// Thread safety: stateless; the connection passed in belongs to the calling thread.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "storage/database.h"
+#include "timeline/activity.h"
+
+namespace rally::timeline {
+
+struct ActivityQuery {
+  int limit = 50;                     // 1..1000
+  std::string cursor;                 // next_cursor of the previous page, "" for the first
+  std::optional<ActivityType> type;   // only this type
+};
+
+struct ActivityPage {
+  std::vector<Activity> data;  // newest first: occurred_at DESC, id DESC
+  std::string next_cursor;     // "" on the last page
+};
+
+class ActivityRepository {
+ public:
+  // Inserts each activity (ids must be set, see NewId()).
+  // Errors: those of storage (failed_precondition when the contact row does not exist).
+  static Status Insert(storage::Transaction& tx, std::span<const Activity> activities);
+
+  // One page of a contact's timeline. Does not check that the contact exists.
+  // Errors: invalid_argument naming "cursor" for a cursor this list did not hand out.
+  static Result<ActivityPage> ListByContact(storage::Connection& conn, Id workspace_id,
+                                            Id contact_id, const ActivityQuery& query);
+};
+
+}  // namespace rally::timeline
