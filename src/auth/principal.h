@@ -1,6 +1,7 @@
 // Principal: who is making a request, as established by auth (API token or session cookie).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,7 @@ namespace rally::auth {
 
 enum class Role { kMember, kAdmin };
 std::string_view RoleName(Role r);  // "member", "admin"
+std::optional<Role> ParseRole(std::string_view name);  // exact "member" or "admin"
 
 struct Principal {
   Id workspace_id = 0;
@@ -18,6 +20,7 @@ struct Principal {
   std::string user_email;
   Id token_id = 0;    // set when authenticated by an API token
   Id session_id = 0;  // set when authenticated by a session cookie
+  std::string csrf_token;  // the session's CSRF token; empty for API tokens
 };
 
 }  // namespace rally::auth
