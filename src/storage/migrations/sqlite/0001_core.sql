@@ -104,6 +104,9 @@ CREATE TABLE contacts (
   lead_source TEXT,
   owner_id INTEGER,
   custom TEXT NOT NULL DEFAULT '{}',
+  -- The additional emails in display form, a JSON array: a copy of contact_emails rows with
+  -- position > 0, kept by ContactService, so reading a contact needs no second query.
+  additional_emails TEXT NOT NULL DEFAULT '[]',
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   last_activity_at INTEGER,
@@ -115,6 +118,8 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_by_email ON contacts (workspace_id, email_norm);
 CREATE INDEX contacts_by_company ON contacts (workspace_id, company_id) WHERE company_id IS NOT NULL;
 CREATE INDEX contacts_deleted ON contacts (workspace_id, deleted_at) WHERE deleted_at IS NOT NULL;
+-- Keyset paging of the contact list by score (sort=-lead_score, hottest first).
+CREATE INDEX contacts_by_score ON contacts (workspace_id, lead_score, id);
 
 -- Every email of a contact (the primary one at position 0), normalized (trimmed, case-folded).
 -- The primary key makes an email unique across primary and additional emails of a workspace.

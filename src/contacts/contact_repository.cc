@@ -1,0 +1,542 @@
+#include "contacts/contact_repository.h"
+
+#include <algorithm>
+
+#include "base/strings.h"
+
+namespace rally::contacts {
+namespace {
+
+// --- Sorting ---
+
+struct SortField {
+  std::string_view name;
+  std::string_view expr;  // over the contacts row aliased "c"
+  bool text;
+};
+constexpr SortField kSortFields[] = {
+    {"id", "c.id", false},
+    {"email", "c.email_norm", true},
+    {"first_name", "LOWER(COALESCE(c.first_name, ''))", true},
+    {"last_name", "LOWER(COALESCE(c.last_name, ''))", true},
+    {"title", "LOWER(COALESCE(c.title, ''))", true},
+    {"department", "LOWER(COALESCE(c.department, ''))", true},
+    {"city", "LOWER(COALESCE(c.city, ''))", true},
+    {"state", "LOWER(COALESCE(c.state, ''))", true},
+    {"postal_code", "LOWER(COALESCE(c.postal_code, ''))", true},
+    {"country", "LOWER(COALESCE(c.country, ''))", true},
+    {"lead_source", "LOWER(COALESCE(c.lead_source, ''))", true},
+    {"lead_score", "c.lead_score", false},
+    {"lifecycle_stage", "c.lifecycle_stage", false},
+    {"created_at", "c.created_at", false},
+    {"updated_at", "c.updated_at", false},
+    {"last_activity_at", "COALESCE(c.last_activity_at, 0)", false},
+};
+constexpr size_t kMaxSortKeys = 3;
+
+const SortField* FindSortField(std::string_view name) {
+  if (name == "score") name = "lead_score";
+  if (name == "stage") name = "lifecycle_stage";
+  for (const SortField& f : kSortFields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+// --- Reading rows ---
+
+#define RALLY_CONTACT_COLUMNS                                                                  \
+  "c.id, c.email, c.additional_emails, c.first_name, c.last_name, c.phone, c.phone_e164, "     \
+  "c.mobile, c.mobile_e164, c.title, c.department, c.linkedin, c.twitter, c.street, c.city, "  \
+  "c.state, c.postal_code, c.country, c.lead_source, c.company_id, co.name, c.owner_id, "      \
+  "u.email, u.name, c.lifecycle_stage, c.lead_score, c.custom, c.created_at, c.updated_at, "   \
+  "c.last_activity_at, c.deleted_at, t.id, t.name, t.name_norm"
+constexpr int kFirstSortColumn = 34;
+
+#define RALLY_CONTACT_JOINS                                                                    \
+  " LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id"       \
+  " LEFT JOIN users u ON u.workspace_id = c.workspace_id AND u.id = c.owner_id"                \
+  " LEFT JOIN contact_tags ct ON ct.workspace_id = c.workspace_id AND ct.contact_id = c.id"    \
+  " LEFT JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id"
+
+constexpr std::string_view kFindById = "SELECT " RALLY_CONTACT_COLUMNS
+                                       " FROM contacts c" RALLY_CONTACT_JOINS
+                                       " WHERE c.workspace_id = ? AND c.id = ? ORDER BY t.name_norm";
+
+Contact ReadContact(const storage::Row& r, Id ws) {
+  Contact c;
+  c.workspace_id = ws;
+  c.id = r.Int(0);
+  c.email = std::string(r.Text(1));
+  if (auto a = ParseJson(r.Text(2)); a.ok() && a->is_array()) {
+    for (const json::value& e : a->get_array())
+      if (e.is_string()) c.additional_emails.emplace_back(e.get_string());
+  }
+  c.first_name = r.OptText(3);
+  c.last_name = r.OptText(4);
+  c.phone = r.OptText(5);
+  c.phone_e164 = r.OptText(6);
+  c.mobile = r.OptText(7);
+  c.mobile_e164 = r.OptText(8);
+  c.title = r.OptText(9);
+  c.department = r.OptText(10);
+  c.linkedin = r.OptText(11);
+  c.twitter = r.OptText(12);
+  c.street = r.OptText(13);
+  c.city = r.OptText(14);
+  c.state = r.OptText(15);
+  c.postal_code = r.OptText(16);
+  c.country = r.OptText(17);
+  c.lead_source = r.OptText(18);
+  if (!r.IsNull(19)) c.company = CompanyRef{r.Int(19), std::string(r.Text(20))};
+  if (!r.IsNull(21)) c.owner = OwnerRef{r.Int(21), std::string(r.Text(22)), std::string(r.Text(23))};
+  c.lifecycle_stage = static_cast<int>(r.Int(24));
+  c.lead_score = static_cast<int>(r.Int(25));
+  if (auto custom = ParseJson(r.Text(26)); custom.ok() && custom->is_object()) {
+    c.custom = std::move(custom->get_object());
+  }
+  c.created_at = r.Int(27);
+  c.updated_at = r.Int(28);
+  c.last_activity_at = r.OptInt(29);
+  c.deleted_at = r.OptInt(30);
+  return c;
+}
+
+// Rows come one per (contact, tag), those of one contact adjacent: the first builds the
+// contact, every row may add a tag.
+class ContactCollector {
+ public:
+  explicit ContactCollector(Id ws, int sort_columns = 0) : ws_(ws), sort_columns_(sort_columns) {}
+  bool operator()(const storage::Row& r) {
+    if (out_.empty() || out_.back().contact.id != r.Int(0)) {
+      ContactRepository::Listed l{ReadContact(r, ws_), {}};
+      for (int i = 0; i < sort_columns_; ++i) {
+        int col = kFirstSortColumn + i;
+        if (text_[static_cast<size_t>(i)]) l.sort_values.emplace_back(r.Text(col));
+        else l.sort_values.emplace_back(r.Int(col));
+      }
+      out_.push_back(std::move(l));
+    }
+    if (!r.IsNull(31)) {
+      out_.back().contact.tags.push_back(
+          TagRef{r.Int(31), std::string(r.Text(32)), std::string(r.Text(33))});
+    }
+    return true;
+  }
+  void set_text_columns(std::vector<bool> text) { text_ = std::move(text); }
+  std::vector<ContactRepository::Listed>& result() { return out_; }
+
+ private:
+  Id ws_;
+  int sort_columns_;
+  std::vector<bool> text_;
+  std::vector<ContactRepository::Listed> out_;
+};
+
+// "(?, ?, ?)" for n values, padded up to a power of two (at most kMaxInList) by repeating the
+// last value, so a handful of statement texts serve every list length.
+constexpr size_t kMaxInList = 512;
+size_t Bucket(size_t n) {
+  size_t b = 1;
+  while (b < n) b <<= 1;
+  return b;
+}
+std::string Placeholders(size_t n) {
+  std::string s = "(";
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s + ")";
+}
+template <typename T>
+void AppendPadded(std::vector<storage::Value>& params, std::span<const T> values) {
+  size_t b = Bucket(values.size());
+  for (const T& v : values) params.emplace_back(v);
+  for (size_t i = values.size(); i < b; ++i) params.emplace_back(values.back());
+}
+
+// Runs `fn(chunk)` over `values` in chunks of at most kMaxInList.
+template <typename T, typename Fn>
+Status ForChunks(std::span<const T> values, Fn fn) {
+  for (size_t i = 0; i < values.size(); i += kMaxInList) {
+    RALLY_RETURN_IF_ERROR(fn(values.subspan(i, std::min(kMaxInList, values.size() - i))));
+  }
+  return Status::Ok();
+}
+
+// --- Writing rows ---
+
+constexpr std::string_view kInsert =
+    "INSERT INTO contacts (workspace_id, id, email, email_norm, first_name, last_name, phone, "
+    "phone_e164, mobile, mobile_e164, title, department, linkedin, twitter, street, city, state, "
+    "postal_code, country, lead_source, company_id, owner_id, lifecycle_stage, lead_score, "
+    "custom, additional_emails, created_at, updated_at, last_activity_at, deleted_at) VALUES "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdate =
+    "UPDATE contacts SET email = ?, email_norm = ?, first_name = ?, last_name = ?, phone = ?, "
+    "phone_e164 = ?, mobile = ?, mobile_e164 = ?, title = ?, department = ?, linkedin = ?, "
+    "twitter = ?, street = ?, city = ?, state = ?, postal_code = ?, country = ?, lead_source = ?, "
+    "company_id = ?, owner_id = ?, lifecycle_stage = ?, lead_score = ?, custom = ?, "
+    "additional_emails = ?, created_at = ?, updated_at = ?, last_activity_at = ?, deleted_at = ? "
+    "WHERE workspace_id = ? AND id = ?";
+
+// The values of every column after (workspace_id, id), in kInsert / kUpdate order.
+std::vector<storage::Value> RowValues(const Contact& c, std::string_view email_key) {
+  json::array additional;
+  for (const std::string& e : c.additional_emails) additional.emplace_back(e);
+  return {
+      c.email,
+      std::string(email_key),
+      storage::Opt(c.first_name),
+      storage::Opt(c.last_name),
+      storage::Opt(c.phone),
+      storage::Opt(c.phone_e164),
+      storage::Opt(c.mobile),
+      storage::Opt(c.mobile_e164),
+      storage::Opt(c.title),
+      storage::Opt(c.department),
+      storage::Opt(c.linkedin),
+      storage::Opt(c.twitter),
+      storage::Opt(c.street),
+      storage::Opt(c.city),
+      storage::Opt(c.state),
+      storage::Opt(c.postal_code),
+      storage::Opt(c.country),
+      storage::Opt(c.lead_source),
+      c.company ? storage::Value(c.company->id) : storage::Null(),
+      c.owner ? storage::Value(c.owner->id) : storage::Null(),
+      int64_t{c.lifecycle_stage},
+      int64_t{c.lead_score},
+      json::serialize(c.custom),
+      json::serialize(additional),
+      c.created_at,
+      c.updated_at,
+      storage::Opt(c.last_activity_at),
+      storage::Opt(c.deleted_at),
+  };
+}
+
+}  // namespace
+
+// --- Sorting ---
+
+std::string ContactSort::ToString() const {
+  std::vector<std::string> parts;
+  for (const SortKey& k : keys) parts.push_back((k.desc ? "-" : "") + k.field);
+  return Join(parts, ",");
+}
+
+Result<ContactSort> ParseContactSort(std::string_view sort) {
+  ContactSort out;
+  if (Trim(sort).empty()) {
+    out.keys.push_back({"id", true});
+    return out;
+  }
+  for (std::string_view part : Split(sort, ',')) {
+    part = Trim(part);
+    bool desc = !part.empty() && part.front() == '-';
+    if (desc || (!part.empty() && part.front() == '+')) part.remove_prefix(1);
+    const SortField* f = FindSortField(part);
+    if (f == nullptr) {
+      return FieldInvalid("sort", "invalid", "cannot sort contacts by \"" + std::string(part) + "\"");
+    }
+    bool repeated = std::any_of(out.keys.begin(), out.keys.end(),
+                                [&](const SortKey& k) { return k.field == f->name; });
+    if (repeated) return FieldInvalid("sort", "invalid", "sort names " + std::string(part) + " twice");
+    out.keys.push_back({std::string(f->name), desc});
+    if (f->name == "id") break;  // id is unique: later keys could never matter
+  }
+  if (out.keys.size() > kMaxSortKeys + (out.keys.back().field == "id" ? 1 : 0)) {
+    return FieldInvalid("sort", "invalid", "sort by at most 3 fields");
+  }
+  if (out.keys.back().field != "id") out.keys.push_back({"id", out.keys.front().desc});
+  return out;
+}
+
+bool ContactRepository::SortValuesFit(const ContactSort& sort, const json::array& values) {
+  if (values.size() != sort.keys.size()) return false;
+  for (size_t i = 0; i < values.size(); ++i) {
+    const SortField* f = FindSortField(sort.keys[i].field);
+    if (!f || (f->text ? !values[i].is_string() : !values[i].is_int64())) return false;
+  }
+  return true;
+}
+
+// --- Reads ---
+
+Result<std::optional<Contact>> ContactRepository::FindById(storage::Connection& c, Id ws, Id id) {
+  ContactCollector collect(ws);
+  RALLY_RETURN_IF_ERROR(c.Query(kFindById, {ws, id}, std::ref(collect)));
+  if (collect.result().empty()) return std::optional<Contact>();
+  return std::optional<Contact>(std::move(collect.result().front().contact));
+}
+
+Result<std::vector<Contact>> ContactRepository::FindByIds(storage::Connection& c, Id ws,
+                                                          std::span<const Id> ids) {
+  std::vector<Contact> out;
+  RALLY_RETURN_IF_ERROR(ForChunks(ids, [&](std::span<const Id> chunk) -> Status {
+    std::string sql = "SELECT " RALLY_CONTACT_COLUMNS " FROM contacts c" RALLY_CONTACT_JOINS
+                      " WHERE c.workspace_id = ? AND c.id IN " +
+                      Placeholders(Bucket(chunk.size())) + " ORDER BY c.id, t.name_norm";
+    std::vector<storage::Value> params = {ws};
+    AppendPadded(params, chunk);
+    ContactCollector collect(ws);
+    RALLY_RETURN_IF_ERROR(c.Query(sql, params, std::ref(collect)));
+    for (auto& l : collect.result()) out.push_back(std::move(l.contact));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::optional<std::optional<Micros>>> ContactRepository::FindDeletedAt(
+    storage::Connection& c, Id ws, Id id) {
+  std::optional<std::optional<Micros>> out;
+  RALLY_RETURN_IF_ERROR(c.Query("SELECT deleted_at FROM contacts WHERE workspace_id = ? AND id = ?",
+                                {ws, id}, [&](const storage::Row& r) {
+                                  out.emplace(r.OptInt(0));
+                                  return false;
+                                }));
+  return out;
+}
+
+Result<std::unordered_map<std::string, EmailHolder>> ContactRepository::FindEmailHolders(
+    storage::Connection& c, Id ws, std::span<const std::string> keys) {
+  std::unordered_map<std::string, EmailHolder> out;
+  RALLY_RETURN_IF_ERROR(ForChunks(keys, [&](std::span<const std::string> chunk) -> Status {
+    std::string sql =
+        "SELECT e.email_norm, e.contact_id, c.deleted_at FROM contact_emails e JOIN contacts c "
+        "ON c.workspace_id = e.workspace_id AND c.id = e.contact_id "
+        "WHERE e.workspace_id = ? AND e.email_norm IN " + Placeholders(Bucket(chunk.size()));
+    std::vector<storage::Value> params = {ws};
+    AppendPadded(params, chunk);
+    return c.Query(sql, params, [&](const storage::Row& r) {
+      out[std::string(r.Text(0))] = EmailHolder{r.Int(1), !r.IsNull(2)};
+      return true;
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<ContactRepository::Listed>> ContactRepository::List(storage::Connection& c,
+                                                                       Id ws,
+                                                                       const ContactSort& sort,
+                                                                       const json::array* after,
+                                                                       int limit) {
+  std::vector<const SortField*> fields;
+  for (const SortKey& k : sort.keys) fields.push_back(FindSortField(k.field));
+  std::string order, outer_order, extra_columns;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    std::string term = std::string(fields[i]->expr) + (sort.keys[i].desc ? " DESC" : "");
+    order += (i ? ", " : "") + term;
+    extra_columns += ", " + std::string(fields[i]->expr);
+  }
+  std::vector<storage::Value> params = {ws};
+  std::string keyset;
+  if (after != nullptr) {
+    // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ... with < for descending keys.
+    for (size_t i = 0; i < fields.size(); ++i) {
+      keyset += i ? " OR (" : "(";
+      for (size_t j = 0; j < i; ++j) {
+        keyset += std::string(fields[j]->expr) + " = ? AND ";
+        params.push_back((*after)[j].is_string() ? storage::Value(std::string((*after)[j].get_string()))
+                                                  : storage::Value((*after)[j].get_int64()));
+      }
+      keyset += std::string(fields[i]->expr) + (sort.keys[i].desc ? " < ?" : " > ?") + ")";
+      params.push_back((*after)[i].is_string() ? storage::Value(std::string((*after)[i].get_string()))
+                                                : storage::Value((*after)[i].get_int64()));
+    }
+    keyset = " AND (" + keyset + ")";
+  }
+  params.emplace_back(int64_t{limit});
+  std::string sql = "SELECT " RALLY_CONTACT_COLUMNS + extra_columns +
+                    " FROM (SELECT c.* FROM contacts c WHERE c.workspace_id = ? AND "
+                    "c.deleted_at IS NULL" + keyset + " ORDER BY " + order + " LIMIT ?) c"
+                    RALLY_CONTACT_JOINS " ORDER BY " + order + ", t.name_norm";
+  ContactCollector collect(ws, static_cast<int>(fields.size()));
+  std::vector<bool> text;
+  for (const SortField* f : fields) text.push_back(f->text);
+  collect.set_text_columns(std::move(text));
+  RALLY_RETURN_IF_ERROR(c.Query(sql, params, std::ref(collect)));
+  return std::move(collect.result());
+}
+
+// --- Writes ---
+
+Status ContactRepository::Insert(storage::Transaction& tx, const Contact& c,
+                                 std::string_view email_key) {
+  std::vector<storage::Value> params = {c.workspace_id, c.id};
+  for (auto& v : RowValues(c, email_key)) params.push_back(std::move(v));
+  return tx.Execute(kInsert, params).status();
+}
+
+Status ContactRepository::Update(storage::Transaction& tx, const Contact& c,
+                                 std::string_view email_key) {
+  std::vector<storage::Value> params = RowValues(c, email_key);
+  params.emplace_back(c.workspace_id);
+  params.emplace_back(c.id);
+  RALLY_ASSIGN_OR_RETURN(int64_t n, tx.Execute(kUpdate, params));
+  if (n != 1) return NotFound("no contact " + IdToString(c.id));
+  return Status::Ok();
+}
+
+Status ContactRepository::ReplaceEmails(storage::Transaction& tx, Id ws, Id contact_id,
+                                        std::span<const EmailRow> emails, bool had_rows) {
+  if (had_rows) {
+    RALLY_RETURN_IF_ERROR(
+        tx.Execute("DELETE FROM contact_emails WHERE workspace_id = ? AND contact_id = ?",
+                   {ws, contact_id})
+            .status());
+  }
+  for (size_t i = 0; i < emails.size(); ++i) {
+    RALLY_RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO contact_emails (workspace_id, email_norm, contact_id, email, "
+                   "position) VALUES (?, ?, ?, ?, ?)",
+                   {ws, emails[i].key, contact_id, emails[i].display, static_cast<int64_t>(i)})
+            .status());
+  }
+  return Status::Ok();
+}
+
+Status ContactRepository::AddTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id) {
+  return tx.Execute("INSERT INTO contact_tags (workspace_id, contact_id, tag_id) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    {ws, contact_id, tag_id})
+      .status();
+}
+
+Status ContactRepository::RemoveTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id) {
+  return tx.Execute(
+               "DELETE FROM contact_tags WHERE workspace_id = ? AND contact_id = ? AND tag_id = ?",
+               {ws, contact_id, tag_id})
+      .status();
+}
+
+Status ContactRepository::SetDeletedAt(storage::Transaction& tx, Id ws, Id id,
+                                       std::optional<Micros> at) {
+  return tx.Execute("UPDATE contacts SET deleted_at = ? WHERE workspace_id = ? AND id = ?",
+                    {storage::Opt(at), ws, id})
+      .status();
+}
+
+Status ContactRepository::SetLastActivity(storage::Transaction& tx, Id ws, Id id, Micros at) {
+  // Only forwards: back-dated activities do not make a contact look less recent.
+  return tx.Execute(
+               "UPDATE contacts SET last_activity_at = ? WHERE workspace_id = ? AND id = ? AND "
+               "(last_activity_at IS NULL OR last_activity_at < ?)",
+               {at, ws, id, at})
+      .status();
+}
+
+Status ContactRepository::SetCustom(storage::Transaction& tx, Id ws, Id id,
+                                    const json::object& custom) {
+  return tx.Execute("UPDATE contacts SET custom = ? WHERE workspace_id = ? AND id = ?",
+                    {json::serialize(custom), ws, id})
+      .status();
+}
+
+Result<std::vector<std::pair<Id, json::object>>> ContactRepository::FindWithCustomKey(
+    storage::Connection& c, Id ws, std::string_view key) {
+  // The stored JSON always quotes its keys, so this LIKE finds a superset of the holders.
+  std::string pattern = "%\"" + std::string(key) + "\"%";
+  std::vector<std::pair<Id, json::object>> out;
+  RALLY_RETURN_IF_ERROR(c.Query("SELECT id, custom FROM contacts WHERE workspace_id = ? AND "
+                                "custom LIKE ?",
+                                {ws, pattern}, [&](const storage::Row& r) {
+                                  auto v = ParseJson(r.Text(1));
+                                  if (v.ok() && v->is_object()) {
+                                    out.emplace_back(r.Int(0), std::move(v->get_object()));
+                                  }
+                                  return true;
+                                }));
+  return out;
+}
+
+Result<std::vector<std::pair<Id, Id>>> ContactRepository::FindPurgeable(storage::Connection& c,
+                                                                        Micros before, int limit) {
+  std::vector<std::pair<Id, Id>> out;
+  RALLY_RETURN_IF_ERROR(c.Query("SELECT workspace_id, id FROM contacts WHERE deleted_at IS NOT "
+                                "NULL AND deleted_at < ? LIMIT ?",
+                                {before, int64_t{limit}}, [&](const storage::Row& r) {
+                                  out.emplace_back(r.Int(0), r.Int(1));
+                                  return true;
+                                }));
+  return out;
+}
+
+Status ContactRepository::Purge(storage::Transaction& tx, Id ws, Id id) {
+  return tx.Execute("DELETE FROM contacts WHERE workspace_id = ? AND id = ?", {ws, id}).status();
+}
+
+// --- Tags ---
+
+Result<std::vector<TagRef>> ContactRepository::FindTagsByNorm(storage::Connection& c, Id ws,
+                                                              std::span<const std::string> norms) {
+  std::vector<TagRef> out;
+  RALLY_RETURN_IF_ERROR(ForChunks(norms, [&](std::span<const std::string> chunk) -> Status {
+    std::string sql = "SELECT id, name, name_norm FROM tags WHERE workspace_id = ? AND name_norm IN " +
+                      Placeholders(Bucket(chunk.size()));
+    std::vector<storage::Value> params = {ws};
+    AppendPadded(params, chunk);
+    return c.Query(sql, params, [&](const storage::Row& r) {
+      out.push_back(TagRef{r.Int(0), std::string(r.Text(1)), std::string(r.Text(2))});
+      return true;
+    });
+  }));
+  return out;
+}
+
+Result<bool> ContactRepository::InsertTagIfAbsent(storage::Transaction& tx, Id ws,
+                                                  const TagRef& tag, Micros now) {
+  RALLY_ASSIGN_OR_RETURN(
+      int64_t n, tx.Execute("INSERT INTO tags (workspace_id, id, name, name_norm, created_at) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id, name_norm) DO NOTHING",
+                            {ws, tag.id, tag.name, tag.norm, now}));
+  return n > 0;
+}
+
+Result<std::vector<Id>> ContactRepository::ContactsWithTag(storage::Connection& c, Id ws,
+                                                           Id tag_id) {
+  std::vector<Id> out;
+  RALLY_RETURN_IF_ERROR(c.Query("SELECT contact_id FROM contact_tags WHERE workspace_id = ? AND "
+                                "tag_id = ? ORDER BY contact_id",
+                                {ws, tag_id}, [&](const storage::Row& r) {
+                                  out.push_back(r.Int(0));
+                                  return true;
+                                }));
+  return out;
+}
+
+// --- Other modules' tables ---
+
+Result<std::string> ContactRepository::DefaultRegion(storage::Connection& c, Id ws) {
+  storage::Value params[] = {ws};
+  RALLY_ASSIGN_OR_RETURN(auto region,
+                         c.QueryText("SELECT default_region FROM workspaces WHERE id = ?", params));
+  return region.value_or("US");
+}
+
+Result<std::optional<OwnerRef>> ContactRepository::FindUserById(storage::Connection& c, Id ws,
+                                                                Id id) {
+  std::optional<OwnerRef> out;
+  RALLY_RETURN_IF_ERROR(c.Query("SELECT id, email, name FROM users WHERE workspace_id = ? AND "
+                                "id = ? AND disabled_at IS NULL",
+                                {ws, id}, [&](const storage::Row& r) {
+                                  out = OwnerRef{r.Int(0), std::string(r.Text(1)),
+                                                 std::string(r.Text(2))};
+                                  return false;
+                                }));
+  return out;
+}
+
+Result<std::optional<OwnerRef>> ContactRepository::FindUserByEmailNorm(storage::Connection& c,
+                                                                       Id ws,
+                                                                       std::string_view email_norm) {
+  std::optional<OwnerRef> out;
+  RALLY_RETURN_IF_ERROR(c.Query("SELECT id, email, name FROM users WHERE workspace_id = ? AND "
+                                "email_norm = ? AND disabled_at IS NULL",
+                                {ws, std::string(email_norm)}, [&](const storage::Row& r) {
+                                  out = OwnerRef{r.Int(0), std::string(r.Text(1)),
+                                                 std::string(r.Text(2))};
+                                  return false;
+                                }));
+  return out;
+}
+
+}  // namespace rally::contacts

@@ -1,0 +1,118 @@
+// ContactRepository: the SQL of contacts, contact_emails, contact_tags and tag lookup/creation,
+// plus the few reads of users and workspaces the contact write path needs. No rules live here;
+// ContactService decides, this file speaks SQL. Every statement filters by workspace_id and has
+// fixed text (lists of ids are padded to a few fixed sizes), so the connection's statement
+// cache serves them.
+//
+// Thread safety: stateless; the connection belongs to the calling thread.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.h"
+#include "contacts/contact.h"
+#include "storage/database.h"
+
+namespace rally::contacts {
+
+// One key of a contact list order: a whitelisted column, ascending or descending.
+struct SortKey {
+  std::string field;  // "lead_score", "id", ...
+  bool desc = false;
+};
+
+struct ContactSort {
+  std::vector<SortKey> keys;  // the last key is always id
+
+  std::string ToString() const;  // "-lead_score,last_name,id" (canonical)
+};
+
+// Parses "?sort=": up to 3 comma-separated fields, each optionally prefixed by "-" (descending):
+// id, email, first_name, last_name, title, department, city, state, postal_code, country,
+// lead_source, lead_score (alias score), lifecycle_stage (alias stage), created_at, updated_at,
+// last_activity_at. An id tiebreak in the direction of the first key is appended. "" gives
+// "-id" (newest first).
+// Errors: invalid_argument naming "sort".
+Result<ContactSort> ParseContactSort(std::string_view sort);
+
+struct EmailRow {
+  std::string key;      // fields::NormalizedEmail::key
+  std::string display;  // as shown
+};
+
+struct EmailHolder {
+  Id contact_id = 0;
+  bool deleted = false;
+};
+
+class ContactRepository {
+ public:
+  // --- Reads (deleted contacts included; callers decide) ---
+  static Result<std::optional<Contact>> FindById(storage::Connection& c, Id ws, Id id);
+  // The contacts with these ids that exist, in no particular order.
+  static Result<std::vector<Contact>> FindByIds(storage::Connection& c, Id ws,
+                                                std::span<const Id> ids);
+  // Whether the contact exists (outer optional) and when it was deleted (inner).
+  static Result<std::optional<std::optional<Micros>>> FindDeletedAt(storage::Connection& c, Id ws,
+                                                                     Id id);
+  // Which contact holds each of `keys` (primary or additional), for the keys that are held.
+  static Result<std::unordered_map<std::string, EmailHolder>> FindEmailHolders(
+      storage::Connection& c, Id ws, std::span<const std::string> keys);
+
+  // Non-deleted contacts in `sort` order strictly after `after` (the sort values of the last row
+  // of the previous page, one per key; nullptr for the first page), at most `limit`. Each comes
+  // with its own sort values as the database computed them, for the next cursor.
+  struct Listed {
+    Contact contact;
+    json::array sort_values;
+  };
+  // REQUIRES: after is null or holds one value per sort key, of the key's type.
+  static Result<std::vector<Listed>> List(storage::Connection& c, Id ws, const ContactSort& sort,
+                                          const json::array* after, int limit);
+  // Whether `values` (from a cursor) fit `sort`: one per key, integer or string as the key is.
+  static bool SortValuesFit(const ContactSort& sort, const json::array& values);
+
+  // --- Writes ---
+  static Status Insert(storage::Transaction& tx, const Contact& c, std::string_view email_key);
+  static Status Update(storage::Transaction& tx, const Contact& c, std::string_view email_key);
+  // Replaces the contact's contact_emails rows with `emails` (position = index; 0 is primary).
+  // Errors: already_exists when one is held by another contact.
+  static Status ReplaceEmails(storage::Transaction& tx, Id ws, Id contact_id,
+                              std::span<const EmailRow> emails, bool had_rows);
+  static Status AddTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id);
+  static Status RemoveTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id);
+  static Status SetDeletedAt(storage::Transaction& tx, Id ws, Id id, std::optional<Micros> at);
+  static Status SetLastActivity(storage::Transaction& tx, Id ws, Id id, Micros at);
+  static Status SetCustom(storage::Transaction& tx, Id ws, Id id, const json::object& custom);
+
+  // Non-deleted contacts whose custom values may hold `key` (a superset; callers check).
+  static Result<std::vector<std::pair<Id, json::object>>> FindWithCustomKey(storage::Connection& c,
+                                                                            Id ws,
+                                                                            std::string_view key);
+  // Soft-deleted contacts (any workspace) deleted before `before`: (workspace_id, id).
+  static Result<std::vector<std::pair<Id, Id>>> FindPurgeable(storage::Connection& c,
+                                                              Micros before, int limit);
+  // Hard delete; contact_emails, contact_tags and activities go with it (ON DELETE CASCADE).
+  static Status Purge(storage::Transaction& tx, Id ws, Id id);
+
+  // --- Tags ---
+  static Result<std::vector<TagRef>> FindTagsByNorm(storage::Connection& c, Id ws,
+                                                    std::span<const std::string> norms);
+  // Inserts unless a tag with the same norm exists; returns whether it inserted.
+  static Result<bool> InsertTagIfAbsent(storage::Transaction& tx, Id ws, const TagRef& tag,
+                                        Micros now);
+  // Ids of non-deleted and deleted contacts carrying the tag.
+  static Result<std::vector<Id>> ContactsWithTag(storage::Connection& c, Id ws, Id tag_id);
+
+  // --- Other modules' tables, read-only ---
+  static Result<std::string> DefaultRegion(storage::Connection& c, Id ws);
+  static Result<std::optional<OwnerRef>> FindUserById(storage::Connection& c, Id ws, Id id);
+  static Result<std::optional<OwnerRef>> FindUserByEmailNorm(storage::Connection& c, Id ws,
+                                                             std::string_view email_norm);
+};
+
+}  // namespace rally::contacts

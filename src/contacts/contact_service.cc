@@ -1,0 +1,456 @@
+#include "contacts/contact_service.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "base/strings.h"
+#include "contacts/contact_diff.h"
+#include "contacts/contact_repository.h"
+#include "contacts/contact_writer.h"
+#include "fields/custom_fields.h"
+#include "timeline/activity_repository.h"
+#include "timeline/cursor.h"
+
+namespace rally::contacts {
+namespace {
+
+constexpr int kPurgeChunk = 500;
+
+Status DeletedNotFound(Id id) { return NotFound("no contact " + IdToString(id)); }
+
+json::object StatusToJson(const Status& s) {
+  json::array details;
+  for (const FieldError& e : s.details()) {
+    json::object d{{"field", e.field}, {"code", e.code}, {"message", e.message}};
+    if (!e.existing_id.empty()) d["existing_id"] = e.existing_id;
+    details.push_back(std::move(d));
+  }
+  return json::object{{"code", StatusCodeName(s.code())}, {"message", s.message()},
+                      {"details", std::move(details)}};
+}
+
+// Custom field definitions and the phone region, read once for however many inputs need them.
+struct InputContext {
+  std::vector<fields::CustomField> custom_fields;
+  std::string region = "US";
+};
+
+bool MentionsPhones(const ContactInput& input) {
+  return input.contains("phone") || input.contains("mobile");
+}
+
+BatchStatus ToBatchStatus(ContactWriter::Outcome o) {
+  switch (o) {
+    case ContactWriter::Outcome::kCreated: return BatchStatus::kCreated;
+    case ContactWriter::Outcome::kUpdated: return BatchStatus::kUpdated;
+    case ContactWriter::Outcome::kUnchanged: return BatchStatus::kUnchanged;
+  }
+  return BatchStatus::kError;
+}
+
+// Runs `fn` inside a savepoint so a failing item undoes only its own writes.
+template <typename Fn>
+Status InSavepoint(storage::Transaction& tx, Fn fn) {
+  RALLY_RETURN_IF_ERROR(tx.Execute("SAVEPOINT contact_item").status());
+  Status s = fn();
+  if (s.ok()) return tx.Execute("RELEASE SAVEPOINT contact_item").status();
+  RALLY_RETURN_IF_ERROR(tx.Execute("ROLLBACK TO SAVEPOINT contact_item").status());
+  RALLY_RETURN_IF_ERROR(tx.Execute("RELEASE SAVEPOINT contact_item").status());
+  return s;
+}
+
+}  // namespace
+
+std::string_view BatchStatusName(BatchStatus s) {
+  switch (s) {
+    case BatchStatus::kCreated: return "created";
+    case BatchStatus::kUpdated: return "updated";
+    case BatchStatus::kUnchanged: return "unchanged";
+    case BatchStatus::kError: return "error";
+  }
+  return "error";
+}
+
+json::object BatchItemResult::ToJson() const {
+  json::object out{{"index", index}, {"status", BatchStatusName(status)}};
+  if (status == BatchStatus::kError) {
+    out["id"] = nullptr;
+    out["error"] = StatusToJson(error);
+  } else {
+    out["id"] = IdToString(id);
+  }
+  return out;
+}
+
+json::object ContactPage::ToJson() const {
+  json::array items;
+  items.reserve(data.size());
+  for (const Contact& c : data) items.push_back(ContactToJson(c));
+  json::object out{{"data", std::move(items)}};
+  if (next_cursor.empty()) out["next_cursor"] = nullptr;
+  else out["next_cursor"] = next_cursor;
+  return out;
+}
+
+Result<ContactPatch> ContactService::Prepare(Id workspace_id, const ContactInput& input,
+                                             bool create) {
+  InputContext ctx;
+  bool need_fields = NeedsCustomFields(input), need_region = MentionsPhones(input);
+  if (need_fields || need_region) {
+    RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
+      if (need_fields) {
+        RALLY_ASSIGN_OR_RETURN(ctx.custom_fields, fields::ListCustomFields(conn, workspace_id));
+      }
+      if (need_region) {
+        RALLY_ASSIGN_OR_RETURN(ctx.region, ContactRepository::DefaultRegion(conn, workspace_id));
+      }
+      return Status::Ok();
+    }));
+  }
+  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, ParseContactInput(input, ctx.custom_fields, create));
+  if (SetsPhones(patch)) FillPhoneE164(patch, ctx.region);
+  return patch;
+}
+
+Result<Contact> ContactService::Create(Id workspace_id, const ContactInput& input,
+                                       const timeline::Actor& actor) {
+  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, Prepare(workspace_id, input, /*create=*/true));
+  Contact after;
+  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    ContactWriter w(tx, workspace_id, actor, Now(), companies_);
+    RALLY_RETURN_IF_ERROR(w.Apply(nullptr, patch, after).status());
+    events_.PublishAfterCommit(tx, std::move(w.events()));
+    return Status::Ok();
+  }));
+  return after;
+}
+
+Result<Contact> ContactService::Update(Id workspace_id, Id id, const ContactInput& input,
+                                       const timeline::Actor& actor) {
+  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, Prepare(workspace_id, input, /*create=*/false));
+  Contact after;
+  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    RALLY_ASSIGN_OR_RETURN(auto before, ContactRepository::FindById(tx, workspace_id, id));
+    if (!before || before->deleted_at) return DeletedNotFound(id);
+    ContactWriter w(tx, workspace_id, actor, Now(), companies_);
+    RALLY_RETURN_IF_ERROR(w.Apply(&*before, patch, after).status());
+    events_.PublishAfterCommit(tx, std::move(w.events()));
+    return Status::Ok();
+  }));
+  return after;
+}
+
+Status ContactService::Delete(Id workspace_id, Id id, const timeline::Actor& actor) {
+  return db_.Write([&](storage::Transaction& tx) -> Status {
+    RALLY_ASSIGN_OR_RETURN(auto state, ContactRepository::FindDeletedAt(tx, workspace_id, id));
+    if (!state || *state) return DeletedNotFound(id);
+    Micros now = Now();
+    RALLY_RETURN_IF_ERROR(ContactRepository::SetDeletedAt(tx, workspace_id, id, now));
+    timeline::Activity entry{NewId(), workspace_id, id, now,
+                             timeline::ActivityType::kContactDeleted, actor, {}};
+    RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx, {&entry, 1}));
+    events_.PublishAfterCommit(tx, {MakeEvent(workspace_id, actor, now, events::ContactDeleted{id})});
+    return Status::Ok();
+  });
+}
+
+Result<Contact> ContactService::Restore(Id workspace_id, Id id, const timeline::Actor& actor) {
+  std::optional<Contact> out;
+  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    RALLY_ASSIGN_OR_RETURN(auto contact, ContactRepository::FindById(tx, workspace_id, id));
+    if (!contact) return DeletedNotFound(id);
+    if (!contact->deleted_at) return FailedPrecondition("contact " + IdToString(id) + " is not deleted");
+    Micros now = Now();
+    RALLY_RETURN_IF_ERROR(ContactRepository::SetDeletedAt(tx, workspace_id, id, std::nullopt));
+    timeline::Activity entry{NewId(), workspace_id, id, now,
+                             timeline::ActivityType::kContactRestored, actor, {}};
+    RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx, {&entry, 1}));
+    events_.PublishAfterCommit(tx, {MakeEvent(workspace_id, actor, now, events::ContactRestored{id})});
+    contact->deleted_at.reset();
+    out = std::move(*contact);
+    return Status::Ok();
+  }));
+  return std::move(*out);
+}
+
+Result<int64_t> ContactService::PurgeDeleted(Micros deleted_before) {
+  int64_t total = 0;
+  // In chunks, each its own transaction, so a large purge never holds the writer for long.
+  for (;;) {
+    size_t found = 0;
+    RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+      RALLY_ASSIGN_OR_RETURN(auto ids, ContactRepository::FindPurgeable(tx, deleted_before, kPurgeChunk));
+      found = ids.size();
+      std::vector<events::Event> events;
+      Micros now = Now();
+      for (const auto& [ws, id] : ids) {
+        RALLY_RETURN_IF_ERROR(ContactRepository::Purge(tx, ws, id));
+        events.push_back(MakeEvent(ws, timeline::SystemActor(), now, events::ContactPurged{id}));
+      }
+      events_.PublishAfterCommit(tx, std::move(events));
+      return Status::Ok();
+    }));
+    total += static_cast<int64_t>(found);
+    if (found < static_cast<size_t>(kPurgeChunk)) break;
+  }
+  return total;
+}
+
+Result<Contact> ContactService::Get(Id workspace_id, Id id) {
+  std::optional<Contact> out;
+  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
+    RALLY_ASSIGN_OR_RETURN(out, ContactRepository::FindById(conn, workspace_id, id));
+    if (!out || out->deleted_at) return DeletedNotFound(id);
+    return Status::Ok();
+  }));
+  return std::move(*out);
+}
+
+Result<Contact> ContactService::GetByEmail(Id workspace_id, std::string_view email) {
+  RALLY_ASSIGN_OR_RETURN(fields::NormalizedEmail e, fields::NormalizeEmail(email, "email"));
+  std::optional<Contact> out;
+  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
+    std::string keys[] = {e.key};
+    RALLY_ASSIGN_OR_RETURN(auto holders, ContactRepository::FindEmailHolders(conn, workspace_id, keys));
+    auto it = holders.find(e.key);
+    if (it == holders.end() || it->second.deleted) return NotFound("no contact with email " + e.display);
+    RALLY_ASSIGN_OR_RETURN(out, ContactRepository::FindById(conn, workspace_id, it->second.contact_id));
+    if (!out) return NotFound("no contact with email " + e.display);
+    return Status::Ok();
+  }));
+  return std::move(*out);
+}
+
+Result<ContactPage> ContactService::List(Id workspace_id, const ContactListOptions& options) {
+  RALLY_ASSIGN_OR_RETURN(ContactSort sort, ParseContactSort(options.sort));
+  if (options.limit < 1 || options.limit > kMaxListLimit) {
+    return FieldInvalid("limit", "out_of_range",
+                        "limit must be between 1 and " + std::to_string(kMaxListLimit));
+  }
+  std::string sort_text = sort.ToString();
+  json::array after;
+  if (!options.cursor.empty()) {
+    // The cursor names its sort, so one from another ordering cannot silently skip rows.
+    RALLY_ASSIGN_OR_RETURN(json::value v, timeline::DecodeCursor(options.cursor));
+    const json::object* o = v.if_object();
+    const json::string* s = o ? GetString(*o, "s") : nullptr;
+    const json::value* k = o ? o->if_contains("k") : nullptr;
+    if (!s || *s != sort_text || !k || !k->is_array() ||
+        !ContactRepository::SortValuesFit(sort, k->get_array())) {
+      return FieldInvalid("cursor", "invalid", "cursor is not valid for this list and sort");
+    }
+    after = k->get_array();
+  }
+  ContactPage page;
+  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
+    RALLY_ASSIGN_OR_RETURN(auto rows, ContactRepository::List(conn, workspace_id, sort,
+                                                              options.cursor.empty() ? nullptr : &after,
+                                                              options.limit + 1));
+    bool more = rows.size() > static_cast<size_t>(options.limit);
+    if (more) rows.pop_back();
+    if (more) {
+      page.next_cursor = timeline::EncodeCursor(
+          json::object{{"s", sort_text}, {"k", rows.back().sort_values}});
+    }
+    page.data.reserve(rows.size());
+    for (auto& r : rows) page.data.push_back(std::move(r.contact));
+    return Status::Ok();
+  }));
+  return page;
+}
+
+Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
+                                                           std::span<const ContactInput> items,
+                                                           const timeline::Actor& actor) {
+  if (items.size() > kMaxBatchItems) {
+    return Status(StatusCode::kTooLarge,
+                  "a batch holds at most " + std::to_string(kMaxBatchItems) + " items",
+                  {FieldError{"items", "too_many",
+                              std::to_string(items.size()) + " items; at most " +
+                                  std::to_string(kMaxBatchItems),
+                              {}}});
+  }
+  std::vector<BatchItemResult> results(items.size());
+  for (size_t i = 0; i < items.size(); ++i) results[i].index = i;
+
+  // 1. Outside the transaction: one read for what validation needs, then parse every item.
+  InputContext ctx;
+  bool need_fields = std::any_of(items.begin(), items.end(), NeedsCustomFields);
+  bool need_region = std::any_of(items.begin(), items.end(), MentionsPhones);
+  if (need_fields || need_region) {
+    RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
+      if (need_fields) {
+        RALLY_ASSIGN_OR_RETURN(ctx.custom_fields, fields::ListCustomFields(conn, workspace_id));
+      }
+      if (need_region) {
+        RALLY_ASSIGN_OR_RETURN(ctx.region, ContactRepository::DefaultRegion(conn, workspace_id));
+      }
+      return Status::Ok();
+    }));
+  }
+  struct Group {
+    std::string key;  // the primary email's match key
+    std::vector<size_t> items;
+    ContactPatch patch;
+  };
+  std::vector<Group> groups;
+  std::unordered_map<std::string, size_t> group_of;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto patch = ParseContactInput(items[i], ctx.custom_fields, /*create=*/true);
+    if (!patch.ok()) {
+      results[i].error = patch.status();
+      continue;
+    }
+    const std::string& key = patch->email->key;
+    auto [it, fresh] = group_of.emplace(key, groups.size());
+    if (fresh) groups.push_back(Group{key, {}, std::move(patch).value()});
+    else groups[it->second].patch.MergeFrom(*patch);
+    groups[it->second].items.push_back(i);
+  }
+  for (Group& g : groups)
+    if (SetsPhones(g.patch)) FillPhoneE164(g.patch, ctx.region);
+
+  // 2. One transaction; each group in a savepoint.
+  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    ContactWriter w(tx, workspace_id, actor, Now(), companies_);
+    // Everything the batch will look up, looked up at once.
+    std::vector<std::string> keys, norms;
+    for (const Group& g : groups) {
+      keys.push_back(g.key);
+      if (g.patch.additional_emails)
+        for (const auto& e : *g.patch.additional_emails) keys.push_back(e.key);
+      if (g.patch.tags)
+        for (const TagName& t : *g.patch.tags) norms.push_back(t.norm);
+      for (const TagName& t : g.patch.add_tags) norms.push_back(t.norm);
+    }
+    RALLY_RETURN_IF_ERROR(w.LoadEmailHolders(keys));
+    RALLY_RETURN_IF_ERROR(w.LoadTags(norms));
+    std::vector<Id> matched;
+    for (const Group& g : groups) {
+      RALLY_ASSIGN_OR_RETURN(auto h, w.Holder(g.key));
+      if (h && !h->deleted) matched.push_back(h->contact_id);
+    }
+    std::sort(matched.begin(), matched.end());
+    matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
+    std::unordered_map<Id, Contact> loaded;
+    RALLY_ASSIGN_OR_RETURN(auto existing, ContactRepository::FindByIds(tx, workspace_id, matched));
+    for (Contact& c : existing) loaded.emplace(c.id, std::move(c));
+
+    for (Group& g : groups) {
+      Contact after;
+      std::optional<ContactWriter::Outcome> outcome;
+      size_t event_mark = w.events().size();
+      Status s = InSavepoint(tx, [&]() -> Status {
+        RALLY_ASSIGN_OR_RETURN(auto holder, w.Holder(g.key));
+        const Contact* before = nullptr;
+        ContactPatch patch = g.patch;
+        if (holder) {
+          if (holder->deleted) {
+            return AlreadyExists(
+                "a deleted contact (id " + IdToString(holder->contact_id) + ") holds email " +
+                    patch.email->display + "; restore it first",
+                {FieldError{"email", "duplicate", "held by a deleted contact",
+                            IdToString(holder->contact_id)}});
+          }
+          auto it = loaded.find(holder->contact_id);
+          if (it == loaded.end()) {
+            RALLY_ASSIGN_OR_RETURN(auto c, ContactRepository::FindById(tx, workspace_id,
+                                                                       holder->contact_id));
+            if (!c) return Internal("email holder vanished");
+            it = loaded.emplace(c->id, std::move(*c)).first;
+          }
+          before = &it->second;
+          // The email is the match key here, not a change: a batch never respells or replaces
+          // the primary email of the contact it matched (PATCH does that).
+          patch.email.reset();
+        }
+        RALLY_ASSIGN_OR_RETURN(outcome, w.Apply(before, patch, after));
+        return Status::Ok();
+      });
+      if (!s.ok()) {
+        if (s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kInternal) return s;
+        w.ForgetUncommitted();
+        w.events().resize(event_mark);
+        for (size_t i : g.items) results[i].error = s;
+        continue;
+      }
+      for (size_t i : g.items) {
+        results[i].status = ToBatchStatus(*outcome);
+        results[i].id = after.id;
+      }
+      loaded[after.id] = std::move(after);
+    }
+    events_.PublishAfterCommit(tx, std::move(w.events()));
+    return Status::Ok();
+  }));
+  return results;
+}
+
+Status ContactService::UpdateManyInTx(storage::Transaction& tx, Id workspace_id,
+                                      std::span<const Id> ids, const ContactInput& input,
+                                      const timeline::Actor& actor,
+                                      std::vector<events::Event>& events) {
+  std::vector<fields::CustomField> custom;
+  if (NeedsCustomFields(input)) {
+    RALLY_ASSIGN_OR_RETURN(custom, fields::ListCustomFields(tx, workspace_id));
+  }
+  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, ParseContactInput(input, custom, /*create=*/false));
+  if (SetsPhones(patch)) {
+    RALLY_ASSIGN_OR_RETURN(std::string region, ContactRepository::DefaultRegion(tx, workspace_id));
+    FillPhoneE164(patch, region);
+  }
+  ContactWriter w(tx, workspace_id, actor, Now(), companies_);
+  RALLY_ASSIGN_OR_RETURN(auto contacts, ContactRepository::FindByIds(tx, workspace_id, ids));
+  for (const Contact& before : contacts) {
+    Contact after;
+    RALLY_RETURN_IF_ERROR(w.Apply(&before, patch, after).status());
+  }
+  for (events::Event& e : w.events()) events.push_back(std::move(e));
+  return Status::Ok();
+}
+
+Result<timeline::Activity> ContactService::AddActivity(Id workspace_id, Id contact_id,
+                                                       const timeline::NewActivity& activity,
+                                                       const timeline::Actor& actor) {
+  timeline::Activity a{NewId(), workspace_id, contact_id, 0, activity.type, actor, activity.payload};
+  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    RALLY_ASSIGN_OR_RETURN(auto state, ContactRepository::FindDeletedAt(tx, workspace_id, contact_id));
+    if (!state || *state) return DeletedNotFound(contact_id);
+    Micros now = Now();
+    a.occurred_at = activity.occurred_at.value_or(now);
+    RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx, {&a, 1}));
+    RALLY_RETURN_IF_ERROR(ContactRepository::SetLastActivity(tx, workspace_id, contact_id,
+                                                             std::min(a.occurred_at, now)));
+    events_.PublishAfterCommit(
+        tx, {MakeEvent(workspace_id, actor, now,
+                       events::ActivityAdded{contact_id, a.id,
+                                             std::string(timeline::ActivityTypeName(a.type))})});
+    return Status::Ok();
+  }));
+  return a;
+}
+
+Status ContactService::DeleteCustomField(Id workspace_id, Id field_id,
+                                         const timeline::Actor& actor) {
+  return db_.Write([&](storage::Transaction& tx) -> Status {
+    RALLY_ASSIGN_OR_RETURN(auto defs, fields::ListCustomFields(tx, workspace_id));
+    auto def = std::find_if(defs.begin(), defs.end(),
+                            [&](const fields::CustomField& f) { return f.id == field_id; });
+    if (def == defs.end()) return NotFound("no custom field " + IdToString(field_id));
+    const std::string key = def->def.key;
+    Micros now = Now();
+    std::vector<events::Event> events;
+    RALLY_ASSIGN_OR_RETURN(auto holders, ContactRepository::FindWithCustomKey(tx, workspace_id, key));
+    for (auto& [id, custom] : holders) {
+      if (custom.erase(key) == 0) continue;  // the LIKE matched a value, not the key
+      RALLY_RETURN_IF_ERROR(ContactRepository::SetCustom(tx, workspace_id, id, custom));
+      events.push_back(MakeEvent(workspace_id, actor, now, events::ContactUpdated{id, {"custom." + key}}));
+    }
+    RALLY_RETURN_IF_ERROR(fields::DeleteCustomFieldDefinition(tx, workspace_id, field_id));
+    events.push_back(MakeEvent(workspace_id, actor, now, events::CustomFieldDeleted{field_id, key}));
+    events_.PublishAfterCommit(tx, std::move(events));
+    return Status::Ok();
+  });
+}
+
+}  // namespace rally::contacts

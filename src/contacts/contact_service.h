@@ -1,0 +1,149 @@
+// ContactService: THE write path of contacts (DESIGN.md §3). Nothing else writes contact rows,
+// their emails or tag assignments: the API, imports, the CLI, workflows and email sync all come
+// here, single or in batches.
+//
+// Every write runs in one transaction that validates (all field errors of an input at once),
+// writes, appends the timeline entries computed from the before/after diff (contact_created,
+// field_updated, lifecycle_changed, tag_added, tag_removed) with the actor, and records domain
+// events, published to the EventBus after commit as one batch per call.
+//
+// Parsing and validation (email normalization, phone numbers, field types) happen before the
+// transaction, so the single database writer only does database work.
+//
+// Every method takes the workspace id and never sees or touches another workspace's rows: an id
+// from another workspace is not_found.
+//
+// Thread safety: safe from any thread (state lives in the database).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "companies/company_service.h"
+#include "contacts/contact.h"
+#include "contacts/contact_input.h"
+#include "events/event_bus.h"
+#include "storage/database.h"
+#include "timeline/activity.h"
+#include "timeline/actor.h"
+
+namespace rally::contacts {
+
+constexpr size_t kMaxBatchItems = 1000;
+constexpr int kMaxListLimit = 1000;
+// How long a soft-deleted contact can be restored; PurgeDeleted removes older ones for good.
+constexpr Micros kRestoreWindow = 30 * kMicrosPerDay;
+
+struct ContactListOptions {
+  std::string sort;    // see ParseContactSort (contact_repository.h); "" = newest first
+  int limit = 50;      // 1..kMaxListLimit
+  std::string cursor;  // next_cursor of the previous page, "" for the first
+};
+
+struct ContactPage {
+  std::vector<Contact> data;
+  std::string next_cursor;  // "" on the last page
+
+  json::object ToJson() const;  // {"data":[...],"next_cursor":...|null}
+};
+
+enum class BatchStatus { kCreated, kUpdated, kUnchanged, kError };
+std::string_view BatchStatusName(BatchStatus s);  // "created", "updated", "unchanged", "error"
+
+struct BatchItemResult {
+  size_t index = 0;
+  BatchStatus status = BatchStatus::kError;
+  Id id = 0;     // the contact, unless status is kError
+  Status error;  // when status is kError
+
+  // {"index":3,"status":"created","id":"..."} or {"index":3,"status":"error","id":null,
+  //  "error":{"code","message","details":[...]}}
+  json::object ToJson() const;
+};
+
+class ContactService {
+ public:
+  ContactService(storage::Database& db, events::EventBus& events,
+                 companies::CompanyService& companies)
+      : db_(db), events_(events), companies_(companies) {}
+
+  // Creates a contact from `input` (contact_input.h).
+  // Errors: invalid_argument naming every bad field (email required/invalid, lead_score,
+  // lifecycle_stage, custom.<key>, owner not found, ...); already_exists when the email (or an
+  // additional email) is held by another contact, even a soft-deleted one: FieldError{"email",
+  // "duplicate", existing_id}.
+  Result<Contact> Create(Id workspace_id, const ContactInput& input, const timeline::Actor& actor);
+
+  // PATCH semantics: absent keys are left alone, null clears. A patch that changes nothing
+  // writes nothing (no timeline entry, updated_at kept) and returns the contact.
+  // Errors: not_found (also for a deleted contact); those of Create.
+  Result<Contact> Update(Id workspace_id, Id id, const ContactInput& patch,
+                         const timeline::Actor& actor);
+
+  // Soft delete: the contact disappears from reads and lists, keeps its emails reserved, and
+  // can be restored for kRestoreWindow. Errors: not_found (also when already deleted).
+  Status Delete(Id workspace_id, Id id, const timeline::Actor& actor);
+
+  // Errors: not_found; failed_precondition when the contact is not deleted.
+  Result<Contact> Restore(Id workspace_id, Id id, const timeline::Actor& actor);
+
+  // Hard-deletes contacts (of every workspace) soft-deleted before `deleted_before`, with their
+  // emails, tag assignments and timelines. Returns how many. Run periodically with
+  // Now() - kRestoreWindow.
+  Result<int64_t> PurgeDeleted(Micros deleted_before);
+
+  // Errors: not_found (also for deleted contacts and other workspaces' ids).
+  Result<Contact> Get(Id workspace_id, Id id);
+  // Matches primary and additional emails after trimming and case folding.
+  // Errors: invalid_argument naming "email" when it is not an email; not_found.
+  Result<Contact> GetByEmail(Id workspace_id, std::string_view email);
+  // Non-deleted contacts in `sort` order, keyset-paged.
+  // Errors: invalid_argument naming "sort", "limit" or "cursor".
+  Result<ContactPage> List(Id workspace_id, const ContactListOptions& options);
+
+  // Create-or-update by email, up to kMaxBatchItems items in one transaction. Each item gets a
+  // result; a bad item does not stop the others. Items sharing an email (after normalization)
+  // are merged in order (later values win) and applied as one write; each of them reports that
+  // write's outcome. An item's email matches primary and additional emails; it is the match key,
+  // so an update never respells or replaces the matched contact's primary email. An item
+  // matching a soft-deleted contact's email is an error (restore it first). Events of the whole batch are published as one batch.
+  // Errors (of the call, not of items): too_large naming "items" past kMaxBatchItems;
+  // unavailable.
+  Result<std::vector<BatchItemResult>> Batch(Id workspace_id, std::span<const ContactInput> items,
+                                             const timeline::Actor& actor);
+
+  // Adds a note, call or meeting to a contact's timeline and moves its last_activity_at forward.
+  // Errors: not_found (no such contact, or deleted).
+  Result<timeline::Activity> AddActivity(Id workspace_id, Id contact_id,
+                                         const timeline::NewActivity& activity,
+                                         const timeline::Actor& actor);
+
+  // Deletes a custom field definition and removes its values from every contact, in one
+  // transaction (see fields/custom_fields.h). Values vanishing with their definition are not
+  // contact edits: no timeline entries; events CustomFieldDeleted and ContactUpdated
+  // ("custom.<key>") per contact that held a value.
+  // Errors: not_found.
+  Status DeleteCustomField(Id workspace_id, Id field_id, const timeline::Actor& actor);
+
+  // For other domain services' transactions (segments' tag merge and delete): applies `input`
+  // to each existing contact of `ids` (soft-deleted ones included) with full timeline entries,
+  // appending events to `events` for the caller to publish after commit.
+  // Errors: invalid_argument for a bad input; storage errors. Unknown ids are skipped.
+  Status UpdateManyInTx(storage::Transaction& tx, Id workspace_id, std::span<const Id> ids,
+                        const ContactInput& input, const timeline::Actor& actor,
+                        std::vector<events::Event>& events);
+
+ private:
+  // Parses and validates an input outside any transaction, loading custom field definitions
+  // and the workspace's phone region only when the input needs them.
+  Result<ContactPatch> Prepare(Id workspace_id, const ContactInput& input, bool create);
+
+  storage::Database& db_;
+  events::EventBus& events_;
+  companies::CompanyService& companies_;
+};
+
+}  // namespace rally::contacts

@@ -1,0 +1,317 @@
+#include "contacts/contact_writer.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/strings.h"
+#include "contacts/contact_diff.h"
+#include "fields/field.h"
+#include "timeline/activity_repository.h"
+
+namespace rally::contacts {
+namespace {
+
+std::string DuplicateMessage(std::string_view email, const EmailHolder& h) {
+  std::string msg = "a contact with email " + std::string(email) + " already exists (id " +
+                    IdToString(h.contact_id) + ")";
+  if (h.deleted) msg += "; it is deleted: restore it with POST /api/v1/contacts/" +
+                        IdToString(h.contact_id) + "/restore";
+  return msg;
+}
+
+}  // namespace
+
+std::string EmailKey(std::string_view display) {
+  auto e = fields::NormalizeEmail(display);
+  return e.ok() ? e->key : CaseFold(Trim(display));
+}
+
+Status ContactWriter::LoadEmailHolders(std::span<const std::string> keys) {
+  std::vector<std::string> unknown;
+  for (const std::string& k : keys)
+    if (!holders_.contains(k)) unknown.push_back(k);
+  if (unknown.empty()) return Status::Ok();
+  std::sort(unknown.begin(), unknown.end());
+  unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+  RALLY_ASSIGN_OR_RETURN(auto found, ContactRepository::FindEmailHolders(tx_, ws_, unknown));
+  for (const std::string& k : unknown) {
+    auto it = found.find(k);
+    holders_[k] = it == found.end() ? std::nullopt : std::optional<EmailHolder>(it->second);
+  }
+  return Status::Ok();
+}
+
+Status ContactWriter::LoadTags(std::span<const std::string> norms) {
+  std::vector<std::string> unknown;
+  for (const std::string& n : norms)
+    if (!tags_.contains(n) && !tags_checked_.contains(n)) unknown.push_back(n);
+  if (unknown.empty()) return Status::Ok();
+  std::sort(unknown.begin(), unknown.end());
+  unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+  RALLY_ASSIGN_OR_RETURN(auto found, ContactRepository::FindTagsByNorm(tx_, ws_, unknown));
+  for (TagRef& t : found) tags_[t.norm] = std::move(t);
+  for (const std::string& n : unknown)
+    if (!tags_.contains(n)) tags_checked_.insert(n);
+  return Status::Ok();
+}
+
+Result<std::optional<EmailHolder>> ContactWriter::Holder(const std::string& key) {
+  if (!holders_.contains(key)) {
+    std::string keys[] = {key};
+    RALLY_RETURN_IF_ERROR(LoadEmailHolders(keys));
+  }
+  return holders_[key];
+}
+
+Result<std::optional<OwnerRef>> ContactWriter::ResolveOwner(const OwnerInput& in) {
+  std::string cache_key;
+  std::string email_key;
+  if (in.id) {
+    cache_key = "id:" + IdToString(*in.id);
+  } else {
+    // Users are stored under the same key (auth uses fields::NormalizeEmail too).
+    email_key = EmailKey(in.email);
+    cache_key = "email:" + email_key;
+  }
+  if (auto it = owners_.find(cache_key); it != owners_.end()) return it->second;
+  std::optional<OwnerRef> found;
+  if (in.id) {
+    RALLY_ASSIGN_OR_RETURN(found, ContactRepository::FindUserById(tx_, ws_, *in.id));
+  } else {
+    RALLY_ASSIGN_OR_RETURN(found, ContactRepository::FindUserByEmailNorm(tx_, ws_, email_key));
+  }
+  owners_[cache_key] = found;
+  return found;
+}
+
+Result<TagRef> ContactWriter::ResolveTag(const TagName& name) {
+  if (auto it = tags_.find(name.norm); it != tags_.end()) return it->second;
+  if (!tags_checked_.contains(name.norm)) {
+    std::string norms[] = {name.norm};
+    RALLY_RETURN_IF_ERROR(LoadTags(norms));
+    if (auto it = tags_.find(name.norm); it != tags_.end()) return it->second;
+  }
+  TagRef t{NewId(), name.display, name.norm};
+  RALLY_ASSIGN_OR_RETURN(bool inserted, ContactRepository::InsertTagIfAbsent(tx_, ws_, t, now_));
+  if (!inserted) {
+    // Created by someone else since we looked (PostgreSQL, several writers): use theirs.
+    tags_checked_.erase(name.norm);
+    std::string norms[] = {name.norm};
+    RALLY_RETURN_IF_ERROR(LoadTags(norms));
+    auto it = tags_.find(name.norm);
+    if (it == tags_.end()) return Internal("tag vanished while being created");
+    return it->second;
+  }
+  tags_checked_.erase(name.norm);
+  tags_[name.norm] = t;
+  return t;
+}
+
+Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const ContactPatch& p,
+                                                    Contact& after) {
+  after = before ? *before : Contact{};
+  if (!before) {
+    after.id = NewId();
+    after.workspace_id = ws_;
+    after.created_at = after.updated_at = now_;
+  }
+
+  // 1. Relations that must already exist: every unknown one is reported at once.
+  std::vector<FieldError> errors;
+  if (p.owner) {
+    if (!*p.owner) {
+      after.owner.reset();
+    } else {
+      RALLY_ASSIGN_OR_RETURN(auto owner, ResolveOwner(**p.owner));
+      if (owner) {
+        after.owner = std::move(*owner);
+      } else {
+        std::string shown = (*p.owner)->id ? IdToString(*(*p.owner)->id) : (*p.owner)->email;
+        errors.push_back({"owner", "not_found", "no active user " + shown + " in this workspace", {}});
+      }
+    }
+  }
+  const CompanyInput* company_by_name = nullptr;
+  if (p.company) {
+    if (!*p.company) {
+      after.company.reset();
+    } else if ((*p.company)->id) {
+      auto c = companies_.GetIn(tx_, ws_, *(*p.company)->id);
+      if (c.ok()) {
+        after.company = CompanyRef{c->id, c->name};
+      } else if (c.status().code() == StatusCode::kNotFound) {
+        errors.push_back({"company", "not_found",
+                          "no company " + IdToString(*(*p.company)->id) + " in this workspace", {}});
+      } else {
+        return c.status();
+      }
+    } else {
+      company_by_name = &**p.company;
+    }
+  }
+  if (!errors.empty()) {
+    std::string msg = errors.size() == 1 ? errors[0].message : "owner and company not found";
+    return InvalidArgument(std::move(msg), std::move(errors));
+  }
+
+  // 2. Emails, and their uniqueness across the workspace, before anything is written.
+  std::vector<EmailRow> old_rows, new_rows;
+  bool emails_touched = !before || p.email || p.additional_emails;
+  if (emails_touched) {
+    if (before) {
+      old_rows.push_back({EmailKey(before->email), before->email});
+      for (const std::string& e : before->additional_emails) old_rows.push_back({EmailKey(e), e});
+    }
+    if (!p.email && old_rows.empty()) {
+      return FieldInvalid("email", "required", "email is required");
+    }
+    if (p.email) {
+      after.email = p.email->display;
+      new_rows.push_back({p.email->key, p.email->display});
+    } else {
+      new_rows.push_back(old_rows.front());
+    }
+    std::vector<EmailRow> additional;
+    if (p.additional_emails) {
+      for (const auto& e : *p.additional_emails) additional.push_back({e.key, e.display});
+    } else {
+      additional.assign(old_rows.begin() + (old_rows.empty() ? 0 : 1), old_rows.end());
+    }
+    after.additional_emails.clear();
+    for (EmailRow& r : additional) {
+      // The primary email is not repeated among the additional ones.
+      bool dup = std::any_of(new_rows.begin(), new_rows.end(),
+                             [&](const EmailRow& x) { return x.key == r.key; });
+      if (dup) continue;
+      after.additional_emails.push_back(r.display);
+      new_rows.push_back(std::move(r));
+    }
+    std::set<std::string> old_keys;
+    for (const EmailRow& r : old_rows) old_keys.insert(r.key);
+    std::vector<std::string> added;
+    for (const EmailRow& r : new_rows)
+      if (!old_keys.contains(r.key)) added.push_back(r.key);
+    RALLY_RETURN_IF_ERROR(LoadEmailHolders(added));
+    std::vector<FieldError> dups;
+    for (size_t i = 0; i < new_rows.size(); ++i) {
+      if (old_keys.contains(new_rows[i].key)) continue;
+      const std::optional<EmailHolder>& h = holders_[new_rows[i].key];
+      if (h && h->contact_id != after.id) {
+        dups.push_back({i == 0 ? "email" : "additional_emails", "duplicate",
+                        DuplicateMessage(new_rows[i].display, *h), IdToString(h->contact_id)});
+      }
+    }
+    if (!dups.empty()) {
+      std::string msg = dups[0].message;
+      return AlreadyExists(std::move(msg), std::move(dups));
+    }
+  }
+
+  // 3. Plain fields.
+  for (const auto& [index, value] : p.text) {
+    const TextColumn& col = TextColumns()[index];
+    after.*col.member = value;
+    if (col.key == "phone") after.phone_e164 = value ? p.phone_e164 : std::nullopt;
+    if (col.key == "mobile") after.mobile_e164 = value ? p.mobile_e164 : std::nullopt;
+  }
+  if (p.lifecycle_stage) after.lifecycle_stage = *p.lifecycle_stage;
+  if (p.lead_score) after.lead_score = *p.lead_score;
+  if (p.clear_custom) after.custom.clear();
+  for (const auto& kv : p.custom) {
+    if (kv.value().is_null()) after.custom.erase(kv.key());
+    else after.custom[kv.key()] = kv.value();
+  }
+
+  // 4. Relations created on first use. A company or tag created here and then found to change
+  // nothing stays (it is harmless, and rare: only an unchanged write naming a new one).
+  if (company_by_name) {
+    RALLY_ASSIGN_OR_RETURN(companies::FoundCompany found,
+                           companies_.FindOrCreate(tx_, ws_, company_by_name->name,
+                                                   company_by_name->domain));
+    after.company = CompanyRef{found.company.id, found.company.name};
+    if (found.created) {
+      events_.push_back(MakeEvent(ws_, actor_, now_, events::CompanyCreated{found.company.id}));
+    }
+  }
+  if (p.tags || !p.add_tags.empty() || !p.remove_tags.empty()) {
+    std::vector<TagName> names;
+    if (p.tags) {
+      names = *p.tags;
+    } else {
+      for (const TagRef& t : after.tags) names.push_back({t.name, t.norm});
+    }
+    for (const TagName& t : p.add_tags) {
+      if (std::none_of(names.begin(), names.end(), [&](const TagName& n) { return n.norm == t.norm; }))
+        names.push_back(t);
+    }
+    std::erase_if(names, [&](const TagName& n) {
+      return std::any_of(p.remove_tags.begin(), p.remove_tags.end(),
+                         [&](const TagName& r) { return r.norm == n.norm; });
+    });
+    std::vector<TagRef> resolved;
+    for (const TagName& n : names) {
+      auto kept = std::find_if(after.tags.begin(), after.tags.end(),
+                               [&](const TagRef& t) { return t.norm == n.norm; });
+      if (kept != after.tags.end()) {
+        resolved.push_back(*kept);
+      } else {
+        RALLY_ASSIGN_OR_RETURN(TagRef t, ResolveTag(n));
+        resolved.push_back(std::move(t));
+      }
+    }
+    std::sort(resolved.begin(), resolved.end(),
+              [](const TagRef& a, const TagRef& b) { return a.norm < b.norm; });
+    after.tags = std::move(resolved);
+  }
+
+  // 5. Diff; nothing to write when nothing changed.
+  ContactDiff diff;
+  if (before) {
+    diff = DiffContacts(*before, after);
+    if (diff.empty()) {
+      after = *before;
+      return Outcome::kUnchanged;
+    }
+    after.updated_at = now_;
+  }
+
+  // 6. Write.
+  std::string primary_key = emails_touched ? new_rows.front().key : EmailKey(after.email);
+  if (before) {
+    RALLY_RETURN_IF_ERROR(ContactRepository::Update(tx_, after, primary_key));
+  } else {
+    RALLY_RETURN_IF_ERROR(ContactRepository::Insert(tx_, after, primary_key));
+  }
+  bool rows_differ = emails_touched && (old_rows.size() != new_rows.size() ||
+                                        !std::equal(old_rows.begin(), old_rows.end(), new_rows.begin(),
+                                                    [](const EmailRow& a, const EmailRow& b) {
+                                                      return a.key == b.key && a.display == b.display;
+                                                    }));
+  if (rows_differ) {
+    RALLY_RETURN_IF_ERROR(ContactRepository::ReplaceEmails(tx_, ws_, after.id, new_rows,
+                                                           before != nullptr));
+  }
+  if (before) {
+    for (const TagRef& t : diff.tags_added)
+      RALLY_RETURN_IF_ERROR(ContactRepository::AddTag(tx_, ws_, after.id, t.id));
+    for (const TagRef& t : diff.tags_removed)
+      RALLY_RETURN_IF_ERROR(ContactRepository::RemoveTag(tx_, ws_, after.id, t.id));
+  } else {
+    for (const TagRef& t : after.tags)
+      RALLY_RETURN_IF_ERROR(ContactRepository::AddTag(tx_, ws_, after.id, t.id));
+  }
+  std::vector<timeline::Activity> activities;
+  RecordWrite(before, after, diff, actor_, now_, activities, events_);
+  RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx_, activities));
+
+  // 7. Only now, with every statement done, does the holder cache learn the new state.
+  if (rows_differ) {
+    for (const EmailRow& r : old_rows) holders_[r.key] = std::nullopt;
+    for (const EmailRow& r : new_rows) {
+      holders_[r.key] = EmailHolder{after.id, after.deleted_at.has_value()};
+    }
+  }
+  return before ? Outcome::kUpdated : Outcome::kCreated;
+}
+
+}  // namespace rally::contacts

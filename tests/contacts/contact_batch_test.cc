@@ -1,0 +1,152 @@
+#include <gtest/gtest.h>
+
+#include "contacts/contact_service.h"
+#include "contacts/contacts_fixture.h"
+
+namespace rally::contacts::testing {
+namespace {
+
+const timeline::Actor kImport{timeline::ActorType::kImport, 77};
+
+class BatchTest : public ContactsTest {
+ protected:
+  std::vector<BatchItemResult> Run(std::string_view items_json) {
+    auto v = ParseJson(items_json);
+    EXPECT_TRUE(v.ok() && v->is_array());
+    std::vector<ContactInput> items;
+    for (const json::value& item : v->as_array()) items.push_back(item.as_object());
+    auto r = contacts_->Batch(kWs, items, kImport);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : std::vector<BatchItemResult>{};
+  }
+  static std::vector<std::string> Statuses(const std::vector<BatchItemResult>& rs) {
+    std::vector<std::string> out;
+    for (const auto& r : rs) out.emplace_back(BatchStatusName(r.status));
+    return out;
+  }
+};
+
+TEST_F(BatchTest, OneResultPerItemAndABadItemSinksNothingElse) {
+  Contact existing = MustCreate(R"({"email":"old@x.io","title":"Engineer"})");
+  batches_.clear();
+  auto results = Run(R"([
+    {"email":"new@x.io","tags":["Imported"],"company":"Acme"},
+    {"email":"OLD@x.io","title":"CTO"},
+    {"email":"bad@x.io","lead_score":101},
+    {"email":"not an email"},
+    {"email":"other@x.io","custom":{"industry":"Mining"}},
+    {"email":"two@x.io","tags":"imported, second"}
+  ])");
+  EXPECT_EQ(Statuses(results),
+            (std::vector<std::string>{"created", "updated", "error", "error", "error", "created"}));
+  EXPECT_EQ(results[1].id, existing.id);
+  EXPECT_EQ(ErrorList(results[2].error), std::vector<std::string>{"lead_score:out_of_range"});
+  EXPECT_EQ(ErrorList(results[3].error), std::vector<std::string>{"email:invalid"});
+  EXPECT_EQ(ErrorList(results[4].error), std::vector<std::string>{"custom.industry:not_an_option"});
+  for (size_t i = 0; i < results.size(); ++i) EXPECT_EQ(results[i].index, i);
+  EXPECT_EQ(json::serialize(results[2].ToJson()["error"].as_object()["code"]), R"("invalid_argument")");
+
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tags"), 2);  // "Imported" resolved once, kept its spelling
+  auto updated = contacts_->Get(kWs, existing.id);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->email, "old@x.io") << "the match key is not a change";
+  EXPECT_EQ(updated->title, "CTO");
+  EXPECT_EQ(Timeline(existing.id).front(), R"(field_updated {"field":"title","from":"Engineer","to":"CTO"})");
+  // The whole batch publishes once.
+  ASSERT_EQ(batches_.size(), 1u);
+  EXPECT_EQ(batches_[0].front().actor_type, "import");
+}
+
+TEST_F(BatchTest, ItemsSharingAnEmailMerge) {
+  auto results = Run(R"([
+    {"email":"m@x.io","title":"A","tags":["x"],"custom":{"vip":true}},
+    {"email":"solo@x.io"},
+    {"email":" M@x.IO ","last_name":"L","add_tags":["y"],"custom":{"employees":3}},
+    {"email":"m@x.io","title":"B","lead_score":200},
+    {"email":"m@x.io","remove_tags":["x"],"add_tags":"z"}
+  ])");
+  EXPECT_EQ(Statuses(results),
+            (std::vector<std::string>{"created", "created", "created", "error", "created"}));
+  EXPECT_EQ(results[0].id, results[2].id);
+  EXPECT_EQ(results[0].id, results[4].id);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 2);
+  auto m = contacts_->Get(kWs, results[0].id);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->title, "A");  // the bad item 3 merged nothing
+  EXPECT_EQ(m->last_name, "L");
+  EXPECT_EQ(m->email, "m@x.io");  // the last spelling of the merged items
+  EXPECT_EQ(json::serialize(ContactToJson(*m)["tags"]), R"(["y","z"])");
+  EXPECT_EQ(json::serialize(m->custom), R"({"vip":true,"employees":3})");
+  EXPECT_EQ(Timeline(m->id), std::vector<std::string>{"contact_created {}"});
+}
+
+TEST_F(BatchTest, UnchangedItemsWriteNothing) {
+  Contact c = MustCreate(R"({"email":"a@x.io","title":"CTO","tags":["t"]})");
+  batches_.clear();
+  std::string before = Snapshot();
+  auto results = Run(R"([{"email":"a@x.io","title":"CTO","tags":"T"}])");
+  EXPECT_EQ(Statuses(results), std::vector<std::string>{"unchanged"});
+  EXPECT_EQ(results[0].id, c.id);
+  EXPECT_EQ(Snapshot(), before);
+  EXPECT_TRUE(batches_.empty());
+}
+
+TEST_F(BatchTest, MatchesAdditionalEmailsWithoutReplacingThePrimary) {
+  Contact c = MustCreate(R"({"email":"main@x.io","additional_emails":["alt@x.io"]})");
+  auto results = Run(R"([{"email":"ALT@x.io","title":"T"}])");
+  EXPECT_EQ(Statuses(results), std::vector<std::string>{"updated"});
+  EXPECT_EQ(results[0].id, c.id);
+  auto got = contacts_->Get(kWs, c.id);
+  EXPECT_EQ(got->email, "main@x.io");
+  EXPECT_EQ(got->additional_emails, std::vector<std::string>{"alt@x.io"});
+  EXPECT_EQ(got->title, "T");
+}
+
+TEST_F(BatchTest, EmailConflictsInsideAndOutsideTheBatch) {
+  Contact deleted = MustCreate(R"({"email":"gone@x.io"})");
+  ASSERT_TRUE(contacts_->Delete(kWs, deleted.id, {}).ok());
+  auto results = Run(R"([
+    {"email":"a@x.io","additional_emails":["shared@x.io"]},
+    {"email":"b@x.io","additional_emails":["shared@x.io"]},
+    {"email":"gone@x.io","title":"back?"},
+    {"email":"shared@x.io","title":"matched the new contact"}
+  ])");
+  EXPECT_EQ(Statuses(results), (std::vector<std::string>{"created", "error", "error", "updated"}));
+  EXPECT_EQ(results[1].error.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(results[1].error.details().at(0).existing_id, IdToString(results[0].id));
+  EXPECT_EQ(results[2].error.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(results[2].error.details().at(0).existing_id, IdToString(deleted.id));
+  EXPECT_EQ(results[3].id, results[0].id);
+  EXPECT_EQ(contacts_->Get(kWs, results[0].id)->title, "matched the new contact");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE deleted_at IS NULL"), 1);
+}
+
+TEST_F(BatchTest, ThousandItemsInOneCallButNotMore) {
+  std::vector<ContactInput> items;
+  for (int i = 0; i < 1000; ++i) {
+    items.push_back(json::object{{"email", "c" + std::to_string(i) + "@x.io"},
+                                 {"tags", json::array{"t" + std::to_string(i % 30)}},
+                                 {"company", "Co " + std::to_string(i % 7)}});
+  }
+  batches_.clear();
+  auto ok = contacts_->Batch(kWs, items, kImport);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->size(), 1000u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 1000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tags"), 30);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM companies"), 7);
+  ASSERT_EQ(batches_.size(), 1u) << "a batch publishes one batch of events";
+  EXPECT_EQ(batches_[0].size(), 1000u * 2 + 7);
+
+  items.push_back(json::object{{"email", "one-too-many@x.io"}});
+  std::string before = Snapshot();
+  auto too_many = contacts_->Batch(kWs, items, kImport);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.status().code(), StatusCode::kTooLarge);
+  EXPECT_EQ(too_many.status().details().at(0).field, "items");
+  EXPECT_EQ(Snapshot(), before);
+}
+
+}  // namespace
+}  // namespace rally::contacts::testing
