@@ -83,7 +83,10 @@ Result<Principal> AuthService::Authenticate(std::string_view bearer_token) {
   std::string key = Sha256Hex(bearer_token);
   Micros now = Now();
   if (auto hit = cache_.Get(key, now)) {
-    MaybeTouchToken(key, hit->principal, now);
+    // Checked here first so the common case takes the cache lock once.
+    if (now - hit->last_used_at >= options_.touch_interval) {
+      MaybeTouchToken(key, hit->principal, now);
+    }
     return std::move(hit->principal);
   }
   uint64_t generation = cache_.generation();
@@ -118,7 +121,9 @@ Result<Principal> AuthService::AuthenticateSession(std::string_view session_toke
       cache_.Erase(key);
       return Unauthenticated("session expired");
     }
-    MaybeExtendSession(key, hit->principal, now);
+    if (now + options_.session_ttl - hit->session_expires_at >= options_.touch_interval) {
+      MaybeExtendSession(key, hit->principal, now);
+    }
     return std::move(hit->principal);
   }
   uint64_t generation = cache_.generation();
