@@ -15,7 +15,9 @@
 namespace rally::api {
 
 // The HTTP status for a status code: invalid_argument 400 (422 when every detail is a field
-// validation error on a well-formed body), unauthenticated 401, permission_denied 403,
+// validation error on a well-formed body: details non-empty, none naming "body", none with
+// code "unsupported"; query parameters such as limit count as fields), unauthenticated 401,
+// permission_denied 403,
 // not_found 404, already_exists/failed_precondition 409, too_large 413, resource_exhausted 429,
 // unimplemented 501, unavailable 503, internal 500.
 int HttpStatusFor(const Status& status);

@@ -43,6 +43,16 @@ Result<TimelinePage> TimelineService::List(Id workspace_id, Id contact_id,
   return page;
 }
 
+Result<std::vector<ActorView>> TimelineService::DescribeActors(Id workspace_id,
+                                                               std::span<const Activity> activities) {
+  std::vector<ActorView> out;
+  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
+    RALLY_ASSIGN_OR_RETURN(out, RenderActors(conn, workspace_id, activities));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<std::vector<ActorView>> TimelineService::RenderActors(storage::Connection& conn,
                                                              Id workspace_id,
                                                              std::span<const Activity> activities) {

@@ -36,6 +36,10 @@ class TimelineService {
   // "cursor"; unavailable.
   Result<TimelinePage> List(Id workspace_id, Id contact_id, const ActivityQuery& query);
 
+  // The same on a connection of its own (for an activity just written).
+  Result<std::vector<ActorView>> DescribeActors(Id workspace_id,
+                                                std::span<const Activity> activities);
+
   // Display names for the actors of `activities`: a user's name (or email), an API token's name,
   // "system", "import", "workflow", "email sync". One query per distinct user or token.
   static Result<std::vector<ActorView>> RenderActors(storage::Connection& conn, Id workspace_id,
