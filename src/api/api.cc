@@ -10,8 +10,12 @@ namespace {
 
 // A detail about the request as a whole rather than about one field of a well-formed body:
 // the body itself (empty, malformed, too deep, not an object) or a parameter that is not
-// supported yet. These answer 400; field validation errors answer 422.
-bool IsRequestLevel(const FieldError& e) { return e.field == "body" || e.code == "unsupported"; }
+// supported yet. These answer 400; field validation errors answer 422. Decided by the code, not
+// the field name, since "body" is also an ordinary field (a note's body).
+bool IsRequestLevel(const FieldError& e) {
+  return e.code == "malformed_json" || e.code == "too_deep" || e.code == "not_an_object" ||
+         e.code == "empty" || e.code == "unsupported";
+}
 
 }  // namespace
 
@@ -68,7 +72,7 @@ http::Response JsonResponse(int http_status, const json::value& body) {
 
 Result<json::object> ParseObjectBody(const http::Request& req) {
   if (Trim(req.body).empty()) {
-    return FieldInvalid("body", "required", "the request needs a JSON object body");
+    return FieldInvalid("body", "empty", "the request needs a JSON object body");
   }
   RALLY_ASSIGN_OR_RETURN(json::value v, ParseJson(req.body));
   if (!v.is_object()) {

@@ -15,8 +15,9 @@
 namespace rally::api {
 
 // The HTTP status for a status code: invalid_argument 400 (422 when every detail is a field
-// validation error on a well-formed body: details non-empty, none naming "body", none with
-// code "unsupported"; query parameters such as limit count as fields), unauthenticated 401,
+// validation error on a well-formed body: details non-empty and none with a request-level code:
+// malformed_json, too_deep, not_an_object, empty (the body) or unsupported; query parameters
+// such as limit count as fields), unauthenticated 401,
 // permission_denied 403,
 // not_found 404, already_exists/failed_precondition 409, too_large 413, resource_exhausted 429,
 // unimplemented 501, unavailable 503, internal 500.
@@ -27,8 +28,9 @@ http::Response ErrorResponse(const Status& status);
 
 http::Response JsonResponse(int http_status, const json::value& body);
 
-// The body as a JSON object. Errors (invalid_argument, field "body"): empty body, malformed JSON
-// (with the byte offset), nesting past kMaxJsonDepth, a top-level value that is not an object.
+// The body as a JSON object. Errors (invalid_argument, field "body", answered 400): empty body
+// (code "empty"), malformed JSON (with the byte offset; "malformed_json"), nesting past
+// kMaxJsonDepth ("too_deep"), a top-level value that is not an object ("not_an_object").
 Result<json::object> ParseObjectBody(const http::Request& req);
 
 // `?limit=` as an integer in [1, max], `fallback` when absent.
