@@ -48,17 +48,6 @@ BatchStatus ToBatchStatus(ContactWriter::Outcome o) {
   return BatchStatus::kError;
 }
 
-// Runs `fn` inside a savepoint so a failing item undoes only its own writes.
-template <typename Fn>
-Status InSavepoint(storage::Transaction& tx, Fn fn) {
-  RALLY_RETURN_IF_ERROR(tx.Execute("SAVEPOINT contact_item").status());
-  Status s = fn();
-  if (s.ok()) return tx.Execute("RELEASE SAVEPOINT contact_item").status();
-  RALLY_RETURN_IF_ERROR(tx.Execute("ROLLBACK TO SAVEPOINT contact_item").status());
-  RALLY_RETURN_IF_ERROR(tx.Execute("RELEASE SAVEPOINT contact_item").status());
-  return s;
-}
-
 }  // namespace
 
 std::string_view BatchStatusName(BatchStatus s) {
@@ -310,7 +299,9 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
   for (Group& g : groups)
     if (SetsPhones(g.patch)) FillPhoneE164(g.patch, ctx.region);
 
-  // 2. One transaction; each group in a savepoint.
+  // 2. One transaction. No savepoint per item: every check runs before an item's first write,
+  // so a refused item leaves nothing behind (and SQLite savepoints nested in a large
+  // transaction cost more than all the item's writes).
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
     ContactWriter w(tx, workspace_id, actor, Now(), companies_);
     // Everything the batch will look up, looked up at once.
@@ -340,7 +331,8 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       Contact after;
       std::optional<ContactWriter::Outcome> outcome;
       size_t event_mark = w.events().size();
-      Status s = InSavepoint(tx, [&]() -> Status {
+      bool applied = false;
+      Status s = [&]() -> Status {
         RALLY_ASSIGN_OR_RETURN(auto holder, w.Holder(g.key));
         const Contact* before = nullptr;
         ContactPatch patch = g.patch;
@@ -364,12 +356,16 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
           // the primary email of the contact it matched (PATCH does that).
           patch.email.reset();
         }
+        applied = true;
         RALLY_ASSIGN_OR_RETURN(outcome, w.Apply(before, patch, after));
         return Status::Ok();
-      });
+      }();
       if (!s.ok()) {
-        if (s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kInternal) return s;
-        w.ForgetUncommitted();
+        // Refused before writing: this item fails alone. Anything else (the storage failing,
+        // perhaps after the item wrote) fails the whole batch, undone with the transaction.
+        bool refused = s.code() == StatusCode::kInvalidArgument ||
+                       s.code() == StatusCode::kAlreadyExists;
+        if (!refused || (applied && w.wrote())) return s;
         w.events().resize(event_mark);
         for (size_t i : g.items) results[i].error = s;
         continue;

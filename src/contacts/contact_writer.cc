@@ -109,6 +109,7 @@ Result<TagRef> ContactWriter::ResolveTag(const TagName& name) {
 
 Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const ContactPatch& p,
                                                     Contact& after) {
+  wrote_ = false;
   after = before ? *before : Contact{};
   if (!before) {
     after.id = NewId();
@@ -223,7 +224,9 @@ Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const
   }
 
   // 4. Relations created on first use. A company or tag created here and then found to change
-  // nothing stays (it is harmless, and rare: only an unchanged write naming a new one).
+  // nothing stays (it is harmless, and rare: only an unchanged write naming a new one). From
+  // here on nothing refuses the input: only storage errors can fail.
+  wrote_ = true;
   if (company_by_name) {
     RALLY_ASSIGN_OR_RETURN(companies::FoundCompany found,
                            companies_.FindOrCreate(tx_, ws_, company_by_name->name,

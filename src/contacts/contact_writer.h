@@ -45,17 +45,18 @@ class ContactWriter {
   enum class Outcome { kCreated, kUpdated, kUnchanged };
 
   // Creates a contact (before == nullptr) or changes `before`, writing row, emails, tags,
-  // timeline entries, and collecting events. `after` receives the resulting contact.
+  // timeline entries, and collecting events. `after` receives the resulting contact. Validation
+  // failures are returned before anything is written (see wrote()).
   // Errors: invalid_argument (owner or company id unknown; every such field named);
   // already_exists with a "duplicate" FieldError per email held by another contact (its
   // existing_id set; the message says when that contact is deleted); storage errors.
   Result<Outcome> Apply(const Contact* before, const ContactPatch& patch, Contact& after);
 
-  // After rolling back a savepoint: drops caches that may name rows the rollback removed.
-  void ForgetUncommitted() {
-    tags_.clear();
-    tags_checked_.clear();
-  }
+  // Whether the last Apply wrote anything. Every check of an input (relations, email
+  // uniqueness) runs before the first write, so a failed Apply that wrote nothing left the
+  // transaction clean and a batch can carry on with the next item; one that failed after
+  // writing (a storage error) must fail the whole transaction.
+  bool wrote() const { return wrote_; }
 
   std::vector<events::Event>& events() { return events_; }
   storage::Transaction& tx() { return tx_; }
@@ -75,6 +76,7 @@ class ContactWriter {
   std::unordered_set<std::string> tags_checked_;  // norms looked up and found absent
   std::unordered_map<std::string, std::optional<OwnerRef>> owners_;
   std::vector<events::Event> events_;
+  bool wrote_ = false;
 };
 
 }  // namespace rally::contacts

@@ -35,10 +35,16 @@ TEST_F(BatchTest, OneResultPerItemAndABadItemSinksNothingElse) {
     {"email":"bad@x.io","lead_score":101},
     {"email":"not an email"},
     {"email":"other@x.io","custom":{"industry":"Mining"}},
-    {"email":"two@x.io","tags":"imported, second"}
+    {"email":"two@x.io","tags":"imported, second"},
+    {"email":"ghost@x.io","tags":["ghost"],"company":"Ghost Co","owner":"nobody@x.io"},
+    {"email":"three@x.io","additional_emails":["new@x.io"],"tags":["ghost"],"company":"Ghost Co"}
   ])");
-  EXPECT_EQ(Statuses(results),
-            (std::vector<std::string>{"created", "updated", "error", "error", "error", "created"}));
+  // The refused items 6 and 7 were refused before writing: no tag or company of theirs exists.
+  EXPECT_EQ(Statuses(results), (std::vector<std::string>{"created", "updated", "error", "error",
+                                                         "error", "created", "error", "error"}));
+  EXPECT_EQ(ErrorList(results[6].error), std::vector<std::string>{"owner:not_found"});
+  EXPECT_EQ(ErrorList(results[7].error), std::vector<std::string>{"additional_emails:duplicate"});
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM companies"), 1);
   EXPECT_EQ(results[1].id, existing.id);
   EXPECT_EQ(ErrorList(results[2].error), std::vector<std::string>{"lead_score:out_of_range"});
   EXPECT_EQ(ErrorList(results[3].error), std::vector<std::string>{"email:invalid"});
