@@ -253,6 +253,10 @@ void RemoveTags(std::vector<TagName>& from, const std::vector<TagName>& gone) {
 
 Result<TagName> NormalizeTag(std::string_view text, std::string_view field) {
   if (!IsValidUtf8(text)) return FieldInvalid(std::string(field), "invalid", "tag is not valid UTF-8");
+  if (text.find(',') != std::string_view::npos) {
+    // Commas separate tags everywhere (input strings, CSV cells, the filter language).
+    return FieldInvalid(std::string(field), "invalid", "a tag name cannot contain a comma");
+  }
   TagName t;
   t.display = CollapseSpaces(text);
   if (t.display.empty()) return FieldInvalid(std::string(field), "required", "tag name is empty");
@@ -276,7 +280,8 @@ Result<std::vector<TagName>> ParseTags(const json::value& v, std::string_view fi
         return FieldInvalid(std::string(field), "invalid",
                             std::string(field) + " must be strings, got " + Kind(item));
       }
-      pieces.push_back(std::string_view(item.get_string()));
+      // Commas separate tags in every form, so ["a, b"] is two tags, as "a, b" is.
+      for (std::string_view p : Split(std::string_view(item.get_string()), ',')) pieces.push_back(p);
     }
   } else {
     return FieldInvalid(std::string(field), "invalid",

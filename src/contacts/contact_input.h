@@ -49,11 +49,12 @@ constexpr size_t kMaxTagBytes = 100;
 constexpr size_t kMaxTagsPerContact = 100;
 constexpr size_t kMaxAdditionalEmails = 20;
 
-// Tags from an array of strings or one comma-separated string: trimmed, inner spaces collapsed,
-// empty ones dropped, duplicates (case-insensitive) dropped keeping the first spelling.
+// Tags from an array of strings or one comma-separated string (commas separate tags in array
+// items too): trimmed, inner spaces collapsed, empty ones dropped, duplicates
+// (case-insensitive) dropped keeping the first spelling.
 // Errors: invalid_argument naming `field` ("invalid" for other JSON, "too_long" per tag).
 Result<std::vector<TagName>> ParseTags(const json::value& v, std::string_view field = "tags");
-// One tag name. Errors as above; "required" when blank.
+// One tag name. Errors as above; "required" when blank, "invalid" when it holds a comma.
 Result<TagName> NormalizeTag(std::string_view text, std::string_view field = "tag");
 
 struct CompanyInput {

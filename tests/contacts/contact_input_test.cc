@@ -28,6 +28,7 @@ TEST(ContactInputTest, Tags) {
       {R"(["Inbound", "  event   attendee "])", {"Inbound/inbound", "event attendee/event attendee"}, ""},
       {R"("a, B ,,  c d ")", {"a/a", "B/b", "c d/c d"}, ""},
       {R"(["VIP", "vip", "Vip"])", {"VIP/vip"}, ""},
+      {R"(["a, b", "c"])", {"a/a", "b/b", "c/c"}, ""},
       {R"(["ÉTÉ", "été"])", {"ÉTÉ/été"}, ""},
       {R"(null)", {}, ""},
       {R"("")", {}, ""},
@@ -50,6 +51,7 @@ TEST(ContactInputTest, Tags) {
   json::array many;
   for (int i = 0; i <= static_cast<int>(kMaxTagsPerContact); ++i) many.emplace_back("t" + std::to_string(i));
   EXPECT_EQ(ParseTags(many).status().details().at(0).code, "too_many");
+  EXPECT_EQ(NormalizeTag("a,b").status().details().at(0).code, "invalid");
 }
 
 TEST(ContactInputTest, PatchShapes) {

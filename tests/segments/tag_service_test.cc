@@ -68,6 +68,7 @@ TEST_F(TagServiceTest, Rename) {
   const Case cases[] = {
       {inbound, "VIP", StatusCode::kAlreadyExists, "name"},
       {inbound, "   ", StatusCode::kInvalidArgument, "name"},
+      {inbound, "in, bound", StatusCode::kInvalidArgument, "name"},
       {inbound, std::string(101, 'x'), StatusCode::kInvalidArgument, "name"},
       {12345, "new", StatusCode::kNotFound, ""},
   };
