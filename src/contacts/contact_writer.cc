@@ -228,12 +228,21 @@ Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const
   // here on nothing refuses the input: only storage errors can fail.
   wrote_ = true;
   if (company_by_name) {
-    RALLY_ASSIGN_OR_RETURN(companies::FoundCompany found,
-                           companies_.FindOrCreate(tx_, ws_, company_by_name->name,
-                                                   company_by_name->domain));
-    after.company = CompanyRef{found.company.id, found.company.name};
-    if (found.created) {
-      events_.push_back(MakeEvent(ws_, actor_, now_, events::CompanyCreated{found.company.id}));
+    // A batch names the same few companies over and over: one lookup per name per transaction.
+    RALLY_ASSIGN_OR_RETURN(companies::CompanyName name,
+                           companies::NormalizeCompanyName(company_by_name->name));
+    auto cached = companies_by_norm_.find(name.norm);
+    if (cached != companies_by_norm_.end()) {
+      after.company = cached->second;
+    } else {
+      RALLY_ASSIGN_OR_RETURN(companies::FoundCompany found,
+                             companies_.FindOrCreate(tx_, ws_, company_by_name->name,
+                                                     company_by_name->domain));
+      after.company = CompanyRef{found.company.id, found.company.name};
+      companies_by_norm_.emplace(name.norm, *after.company);
+      if (found.created) {
+        events_.push_back(MakeEvent(ws_, actor_, now_, events::CompanyCreated{found.company.id}));
+      }
     }
   }
   if (p.tags || !p.add_tags.empty() || !p.remove_tags.empty()) {

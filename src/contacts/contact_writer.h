@@ -75,6 +75,7 @@ class ContactWriter {
   std::unordered_map<std::string, TagRef> tags_;                         // by norm
   std::unordered_set<std::string> tags_checked_;  // norms looked up and found absent
   std::unordered_map<std::string, std::optional<OwnerRef>> owners_;
+  std::unordered_map<std::string, CompanyRef> companies_by_norm_;
   std::vector<events::Event> events_;
   bool wrote_ = false;
 };
