@@ -6,11 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "auth/auth_service.h"
 #include "base/result.h"
 #include "storage/database.h"
 
 namespace rally::events { class EventBus; }
-namespace rally::auth { class AuthService; }
 namespace rally::fields { class CustomFieldService; }
 namespace rally::timeline { class TimelineService; }
 namespace rally::companies { class CompanyService; }
@@ -22,6 +22,7 @@ namespace rally::app {
 struct DatabaseConfig {
   std::string url = "sqlite:./data/rally.db";  // --db PATH or --database-url postgres://...
   int read_connections = 4;
+  auth::AuthOptions auth;  // tests lower the password hashing cost
 };
 
 struct Services {

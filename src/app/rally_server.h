@@ -1,0 +1,58 @@
+// RallyServer: the running server as one object: services, every route, the HTTP server and the
+// background maintenance (purging contacts past their 30-day restore window). `rally serve`
+// wraps it with signal handling; tests (tests/fixtures/test_app.h) run it in process.
+//
+// Thread safety: Start/Stop/Wait from the owning thread or a signal-watching thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "app/services.h"
+#include "base/result.h"
+
+namespace rally::app {
+
+struct ServeOptions {
+  DatabaseConfig database;
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  int io_threads = 2;
+  int worker_threads = 32;
+  size_t max_body_bytes = 10 << 20;
+  bool access_log = true;
+  // How often soft-deleted contacts past their 30-day window are purged.
+  std::chrono::seconds purge_interval{3600};
+};
+
+// Splits "host:port" (port 0..65535). Errors: invalid_argument naming "listen".
+Status ParseListen(const std::string& listen, std::string* host, uint16_t* port);
+
+class RallyServer {
+ public:
+  // Registers every route over `services`. REQUIRES: services is fully wired (OpenServices).
+  RallyServer(std::unique_ptr<Services> services, ServeOptions options);
+  ~RallyServer();  // stops if running, then closes the services
+
+  // Opens the port and starts maintenance. Returns the bound port.
+  // Errors: invalid_argument for a bad listen address; unavailable when it cannot be bound.
+  Result<uint16_t> Start();
+
+  // Graceful: stops accepting, lets in-flight requests finish, stops maintenance. Idempotent.
+  void Stop();
+  void Wait();
+
+  Services& services() { return *services_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// `rally serve`: OpenServices, first-start bootstrap (prints the admin login and an API token
+// once), RallyServer, and a clean stop on SIGINT/SIGTERM. Prints "listening on http://HOST:PORT".
+Status Serve(const ServeOptions& options);
+
+}  // namespace rally::app

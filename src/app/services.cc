@@ -1,0 +1,48 @@
+#include "app/services.h"
+
+#include "auth/auth_service.h"
+#include "companies/company_service.h"
+#include "contacts/contact_service.h"
+#include "events/event_bus.h"
+#include "fields/custom_fields.h"
+#include "segments/tag_service.h"
+#include "storage/migrations.h"
+#include "timeline/timeline_service.h"
+
+namespace rally::app {
+
+Services::Services() = default;
+
+Services::~Services() {
+  // Services hold references to the database and to each other: tear down in reverse order of
+  // construction, then close the database (which finishes queued writes).
+  tags.reset();
+  contacts.reset();
+  companies.reset();
+  timeline.reset();
+  custom_fields.reset();
+  auth.reset();
+  events.reset();
+  if (db) db->Close();
+}
+
+Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config) {
+  storage::OpenOptions open;
+  open.url = config.url;
+  open.read_connections = config.read_connections;
+  auto s = std::make_unique<Services>();
+  RALLY_ASSIGN_OR_RETURN(s->db, storage::Open(open));
+  RALLY_RETURN_IF_ERROR(storage::Migrate(*s->db).status());
+
+  // The wiring, bottom of the layering first.
+  s->events = std::make_unique<events::EventBus>();
+  s->auth = std::make_unique<auth::AuthService>(*s->db, config.auth);
+  s->custom_fields = std::make_unique<fields::CustomFieldService>(*s->db);
+  s->timeline = std::make_unique<timeline::TimelineService>(*s->db);
+  s->companies = std::make_unique<companies::CompanyService>(*s->db);
+  s->contacts = std::make_unique<contacts::ContactService>(*s->db, *s->events, *s->companies);
+  s->tags = std::make_unique<segments::TagService>(*s->db, *s->events, *s->contacts);
+  return s;
+}
+
+}  // namespace rally::app
