@@ -12,7 +12,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -27,6 +26,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "http/metrics.h"
+#include "http/worker_pool.h"
 
 namespace rally::http {
 namespace {
@@ -119,14 +119,13 @@ void AppendInt(std::string& out, int64_t v) {
 // Runs `fn` on `pool` and resumes the awaiting coroutine on its own executor (the connection's
 // strand) with the result. The I/O threads never run `fn`, so it may block.
 template <typename T, typename Fn>
-net::awaitable<T> OnPool(net::thread_pool& pool, Fn fn) {
+net::awaitable<T> OnPool(internal::WorkerPool& pool, Fn fn) {
   return net::async_initiate<const net::use_awaitable_t<>, void(T)>(
       [&pool](auto handler, Fn f) {
         // Tracked, so the io_context keeps running while the work is away on the pool.
         auto home = net::prefer(net::get_associated_executor(handler),
                                 net::execution::outstanding_work.tracked);
-        net::post(pool, [handler = std::move(handler), f = std::move(f),
-                         home = std::move(home)]() mutable {
+        pool.Post([handler = std::move(handler), f = std::move(f), home = std::move(home)]() mutable {
           T result = f();
           net::dispatch(home, [handler = std::move(handler), result = std::move(result)]() mutable {
             std::move(handler)(std::move(result));
@@ -211,7 +210,7 @@ struct Server::Impl {
   std::optional<net::io_context> ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
-  std::optional<net::thread_pool> workers;
+  std::optional<internal::WorkerPool> workers;
   std::vector<std::thread> io_threads;
 };
 
@@ -243,7 +242,7 @@ Result<uint16_t> Server::Impl::Start() {
   }
   uint16_t port = acceptor->local_endpoint().port();
 
-  workers.emplace(static_cast<size_t>(std::max(1, opts.worker_threads)));
+  workers.emplace(std::max(1, opts.worker_threads));
   work.emplace(ioc->get_executor());
   net::co_spawn(acceptor->get_executor(), AcceptLoop(), net::detached);
   {
@@ -702,7 +701,7 @@ void Server::Impl::Stop() {
   if (!drained) ioc->stop();
   for (std::thread& t : io_threads) t.join();
   io_threads.clear();
-  workers->join();
+  workers->Join();
 
   std::lock_guard lock(mu);
   state = State::kStopped;
