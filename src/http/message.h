@@ -53,9 +53,12 @@ using BodyWriter = std::function<bool(std::string& out)>;
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Set-Cookie, ...)
+  // Extra headers (Set-Cookie, Location, ...). Content-Length, Transfer-Encoding, Connection
+  // and X-Request-Id are the server's and are dropped from here.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  BodyWriter stream;  // when set, sent chunked instead of `body`
+  // When set, sent chunked instead of `body`; called on a worker thread, so it may block.
+  BodyWriter stream;
 
   static Response Json(int status, std::string body);
   static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");

@@ -485,7 +485,14 @@ net::awaitable<bool> Server::Impl::WriteResponse(Connection& conn, const Request
       out.set(bhttp::field::content_type, res.content_type);
     }
     out.set("X-Request-Id", req.request_id);
-    for (const auto& [name, value] : res.headers) out.insert(name, value);
+    for (const auto& [name, value] : res.headers) {
+      // Framing and the request id belong to the session; a handler's copy would contradict.
+      if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+          beast::iequals(name, "connection") || beast::iequals(name, "x-request-id")) {
+        continue;
+      }
+      out.insert(name, value);
+    }
   };
 
   if (!res.stream) {

@@ -147,6 +147,12 @@ class ServerTest : public ::testing::Test {
       return res;
     });
     router_.Add(Method::kDelete, "/items/{id}", [](Request&) { return Response::NoContent(); });
+    router_.Add(Method::kGet, "/headers", [](Request&) {
+      Response res = Response::Text(200, "ok");
+      res.headers = {{"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}, {"Content-Length", "999"},
+                     {"Connection", "close"}, {"X-Request-Id", "spoofed"}};
+      return res;
+    });
   }
 
   ~ServerTest() override {
@@ -220,6 +226,23 @@ TEST_F(ServerTest, MethodNotAllowedListsAllow) {
   HttpClient::Result r = client.Request("POST", "/items/7", "{}");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.Header("Allow"), "GET, HEAD, DELETE");
+}
+
+TEST_F(ServerTest, HandlerHeadersKeptExceptFraming) {
+  Start(TestOptions());
+  HttpClient client("127.0.0.1", port_);
+  HttpClient::Result r = client.Request("GET", "/headers", "", {{"X-Request-Id", "mine"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "ok");
+  std::vector<std::string> cookies;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Set-Cookie") cookies.push_back(v);
+  }
+  EXPECT_EQ(cookies, (std::vector<std::string>{"a=1", "b=2"}));
+  EXPECT_EQ(r.Header("Content-Length"), "2");
+  EXPECT_EQ(r.Header("X-Request-Id"), "mine");
+  EXPECT_EQ(client.Request("GET", "/hello").status, 200);
+  EXPECT_EQ(client.connections_opened(), 1);  // the handler's "Connection: close" was dropped
 }
 
 TEST_F(ServerTest, OversizedBodiesAre413) {
@@ -398,6 +421,14 @@ TEST_F(ServerTest, StreamedResponseIsChunked) {
     EXPECT_EQ(r.body[i * 20'000 + 19'999], 'a' + i);
   }
   EXPECT_EQ(client.Request("GET", "/hello").body, "hello");
+
+  // HTTP/1.0 has no chunked encoding: the body runs to the end of the connection.
+  RawConnection old_client(port_);
+  old_client.Send("GET /stream HTTP/1.0\r\n\r\n");
+  auto res = old_client.ReadResponse();
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_FALSE(res.chunked());
+  EXPECT_EQ(res.body().size(), 200'000u);
 }
 
 TEST_F(ServerTest, ExpectContinue) {
