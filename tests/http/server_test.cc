@@ -502,6 +502,18 @@ TEST_F(ServerTest, MetricsCountByRoutePattern) {
   EXPECT_EQ(text.find("/items/1"), std::string::npos);  // raw paths never become labels
 }
 
+TEST_F(ServerTest, ConnectionCapClosesExtraConnections) {
+  ServerOptions options = TestOptions();
+  options.max_connections = 1;
+  Start(options);
+  HttpClient first("127.0.0.1", port_);
+  ASSERT_EQ(first.Request("GET", "/hello").status, 200);
+  RawConnection extra(port_);
+  EXPECT_TRUE(extra.WaitClosed(milliseconds(2000)));
+  EXPECT_EQ(first.Request("GET", "/hello").status, 200);
+  EXPECT_EQ(first.connections_opened(), 1);
+}
+
 TEST_F(ServerTest, StartFailsOnPortInUse) {
   Start(TestOptions());
   ServerOptions options = TestOptions();
