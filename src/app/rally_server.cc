@@ -123,6 +123,8 @@ void RallyServer::Stop() {
   if (impl_->maintenance.joinable()) impl_->maintenance.join();
 }
 
+const http::Router& RallyServer::router() const { return impl_->router; }
+
 void RallyServer::Wait() {
   if (impl_->server) impl_->server->Wait();
 }
@@ -165,6 +167,7 @@ Status Serve(const ServeOptions& options) {
   pthread_kill(watcher.native_handle(), SIGTERM);
   watcher.join();
   log::Info("stopped cleanly");
+  log::Flush();
   return Status::Ok();
 }
 

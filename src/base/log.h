@@ -12,6 +12,10 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 
 void SetLevel(Level level);
 
+// Lines are buffered (warnings and errors excepted) and written at least once a second; Flush()
+// writes what is pending now (before a clean exit, say).
+void Flush();
+
 void Debug(std::string_view message);
 void Info(std::string_view message);
 void Warn(std::string_view message);

@@ -11,6 +11,8 @@ void AddServeCommand(CLI::App& app, CliContext& ctx, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--workers", opts->worker_threads, "Threads that run requests")->capture_default_str();
   cmd->add_option("--io-threads", opts->io_threads, "Threads that do network I/O")->capture_default_str();
+  cmd->add_option("--access-log", opts->access_log, "One JSON line per request on stderr (true/false)")
+      ->capture_default_str();
   cmd->callback([&ctx, &exit_code, opts] {
     opts->database = ctx.DatabaseConfig();
     Status s = app::Serve(*opts);
