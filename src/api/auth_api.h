@@ -34,6 +34,10 @@ inline constexpr std::string_view kSessionCookieName = "rally_session";
 void AddAuthRoutes(http::Router& router, const Authenticator& authenticator,
                    auth::AuthService& auth_service);
 
+// GET and PATCH (admin) /api/v1/workspace: the caller's workspace name and default phone region.
+void AddWorkspaceRoutes(http::Router& router, const Authenticator& authenticator,
+                        auth::AuthService& auth_service);
+
 // The parts of AddAuthRoutes, one per resource file (users_api.cc, tokens_api.cc).
 void AddUserRoutes(http::Router& router, const Authenticator& authenticator,
                    auth::AuthService& auth_service);

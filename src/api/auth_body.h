@@ -1,6 +1,6 @@
 // Reading the JSON bodies of the auth, users and tokens routes: each field's type is checked,
 // unknown fields are refused, and every problem is reported at once as FieldErrors.
-// Private to auth_api.cc, users_api.cc and tokens_api.cc.
+// Private to auth_api.cc, users_api.cc, tokens_api.cc and workspace_api.cc.
 #pragma once
 
 #include <initializer_list>

@@ -76,6 +76,7 @@ RallyServer::RallyServer(std::unique_ptr<Services> services, ServeOptions option
 
   // Resources, in the order of the layering: auth, fields, companies, contacts, tags.
   api::AddAuthRoutes(r, auth, *s.auth);
+  api::AddWorkspaceRoutes(r, auth, *s.auth);
   api::AddCustomFieldRoutes(r, auth, *s.custom_fields, *s.contacts);
   api::AddCompaniesRoutes(r, auth, *s.companies);
   api::AddContactsRoutes(r, auth, *s.contacts, *s.timeline);

@@ -287,6 +287,37 @@ Status AuthService::SetDefaultRegion(Id workspace_id, std::string_view region) {
   });
 }
 
+Result<Workspace> AuthService::UpdateWorkspace(Id workspace_id, std::optional<std::string> name,
+                                               std::optional<std::string> default_region) {
+  std::vector<FieldError> errors;
+  std::optional<std::string> clean_name, clean_region;
+  if (name) {
+    auto n = CleanName(*name, "name", /*required=*/true);
+    if (n.ok()) clean_name = *n;
+    else for (const auto& d : n.status().details()) errors.push_back(d);
+  }
+  if (default_region) {
+    auto r = CleanRegion(*default_region);
+    if (r.ok()) clean_region = *r;
+    else for (const auto& d : r.status().details()) errors.push_back(d);
+  }
+  if (!errors.empty()) {
+    std::string message = errors.front().message;
+    return InvalidArgument(std::move(message), std::move(errors));
+  }
+  Workspace out;
+  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    RALLY_ASSIGN_OR_RETURN(auto w, repo::LoadWorkspace(tx, workspace_id));
+    if (!w) return NotFound("no such workspace");
+    if (clean_name) w->name = *clean_name;
+    if (clean_region) w->default_region = *clean_region;
+    RALLY_RETURN_IF_ERROR(repo::UpdateWorkspace(tx, *w));
+    out = *w;
+    return Status::Ok();
+  }));
+  return out;
+}
+
 // ---- Users ----
 
 Result<User> AuthService::CreateUser(Id workspace_id, const NewUser& input) {

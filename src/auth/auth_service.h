@@ -107,6 +107,10 @@ class AuthService {
   Result<std::string> DefaultRegion(Id workspace_id);
   // Errors: kNotFound; kInvalidArgument as CreateWorkspace.
   Status SetDefaultRegion(Id workspace_id, std::string_view region);
+  // Renames the workspace and/or changes its default region; absent fields stay. Returns the
+  // workspace as stored. Errors: kNotFound; kInvalidArgument naming "name" or "default_region".
+  Result<Workspace> UpdateWorkspace(Id workspace_id, std::optional<std::string> name,
+                                    std::optional<std::string> default_region);
 
   // ---- Users ----
 
