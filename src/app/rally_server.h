@@ -13,6 +13,8 @@
 #include "app/services.h"
 #include "base/result.h"
 
+namespace rally::http { class Router; }
+
 namespace rally::app {
 
 struct ServeOptions {
@@ -44,6 +46,8 @@ class RallyServer {
   void Wait();
 
   Services& services() { return *services_; }
+  // Every route the server answers (tests check the OpenAPI document against Routes()).
+  const http::Router& router() const;
 
  private:
   struct Impl;
