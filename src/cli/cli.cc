@@ -78,6 +78,24 @@ int RunCli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 checks "a subcommand is required" before it reports words it did not use, so a
+    // mistyped command (`rally contacts lsit`) would only hear that one is required.
+    if (dynamic_cast<const CLI::RequiredError*>(&e)) {
+      CLI::App* cmd = &app;
+      std::string path = app.get_name();
+      while (!cmd->get_subcommands().empty()) {
+        cmd = cmd->get_subcommands().front();
+        path += " " + cmd->get_name();
+      }
+      std::vector<std::string> left = cmd->remaining();
+      if (cmd->get_require_subcommand_min() > 0 && !left.empty()) {
+        std::string names;
+        for (const CLI::App* sub : cmd->get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+        std::fprintf(stderr, "%s: unknown command \"%s\" (commands: %s)\nRun with --help for more information.\n",
+                     path.c_str(), left.front().c_str(), names.c_str());
+        return 2;
+      }
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
