@@ -149,24 +149,27 @@ Status Serve(const ServeOptions& options) {
         boot->workspace.name.c_str(), boot->admin.email.c_str(), boot->admin_password.c_str(),
         boot->token.token.c_str());
   }
-  RallyServer server(std::move(services), options);
-  RALLY_ASSIGN_OR_RETURN(uint16_t port, server.Start());
-  std::string host;
-  uint16_t ignored_port;
-  ParseListen(options.listen, &host, &ignored_port).IgnoreError();
-  std::printf("listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(port));
-  std::fflush(stdout);
+  {
+    RallyServer server(std::move(services), options);
+    RALLY_ASSIGN_OR_RETURN(uint16_t port, server.Start());
+    std::string host;
+    uint16_t ignored_port;
+    ParseListen(options.listen, &host, &ignored_port).IgnoreError();
+    std::printf("listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(port));
+    std::fflush(stdout);
 
-  std::thread watcher([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    log::Info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-    server.Stop();
-  });
-  server.Wait();
-  // Wake the watcher if the server stopped for another reason.
-  pthread_kill(watcher.native_handle(), SIGTERM);
-  watcher.join();
+    std::thread watcher([&] {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      log::Info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+      server.Stop();
+    });
+    server.Wait();
+    // Wake the watcher if the server stopped for another reason.
+    pthread_kill(watcher.native_handle(), SIGTERM);
+    watcher.join();
+  }  // ~RallyServer closes the services and the database (queued writes finish first)
+  // Only now: a stop that hangs or fails while closing the database must not be logged as clean.
   log::Info("stopped cleanly");
   log::Flush();
   return Status::Ok();
