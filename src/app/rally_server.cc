@@ -155,6 +155,7 @@ Status Serve(const ServeOptions& options) {
     std::string host;
     uint16_t ignored_port;
     ParseListen(options.listen, &host, &ignored_port).IgnoreError();
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";  // IPv6, as URLs write it
     std::printf("listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(port));
     std::fflush(stdout);
 
