@@ -140,18 +140,20 @@ Status Serve(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   RALLY_ASSIGN_OR_RETURN(auto services, OpenServices(options.database));
-  RALLY_ASSIGN_OR_RETURN(auto boot, services->auth->Bootstrap());
-  if (boot) {
-    std::printf(
-        "\nFirst start: created workspace \"%s\" and its admin.\n"
-        "  Admin login: %s\n  Password:    %s\n  API token: %s\n"
-        "These are shown once. Keep the token: it is stored only as a hash.\n\n",
-        boot->workspace.name.c_str(), boot->admin.email.c_str(), boot->admin_password.c_str(),
-        boot->token.token.c_str());
-  }
   {
     RallyServer server(std::move(services), options);
     RALLY_ASSIGN_OR_RETURN(uint16_t port, server.Start());
+    // Bootstrap once the port is ours: a first start that cannot listen (the port is taken)
+    // must not spend the one showing of the admin credentials on a run that ends at once.
+    RALLY_ASSIGN_OR_RETURN(auto boot, server.services().auth->Bootstrap());
+    if (boot) {
+      std::printf(
+          "\nFirst start: created workspace \"%s\" and its admin.\n"
+          "  Admin login: %s\n  Password:    %s\n  API token: %s\n"
+          "These are shown once. Keep the token: it is stored only as a hash.\n\n",
+          boot->workspace.name.c_str(), boot->admin.email.c_str(), boot->admin_password.c_str(),
+          boot->token.token.c_str());
+    }
     std::string host;
     uint16_t ignored_port;
     ParseListen(options.listen, &host, &ignored_port).IgnoreError();

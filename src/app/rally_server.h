@@ -55,8 +55,9 @@ class RallyServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// `rally serve`: OpenServices, first-start bootstrap (prints the admin login and an API token
-// once), RallyServer, and a clean stop on SIGINT/SIGTERM. Prints "listening on http://HOST:PORT".
+// `rally serve`: OpenServices, RallyServer::Start, then the first-start bootstrap (prints the
+// admin login and an API token once, so never on a run that could not listen), and a clean stop
+// on SIGINT/SIGTERM. Prints "listening on http://HOST:PORT".
 Status Serve(const ServeOptions& options);
 
 }  // namespace rally::app
