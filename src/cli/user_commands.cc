@@ -8,11 +8,18 @@ namespace rally::cli {
 namespace {
 
 // The workspace to add a user to; a database without one gets the "Default" workspace, so
-// `rally user add` works before the first `rally serve`.
-Result<Id> WorkspaceForNewUser(CliContext& ctx) {
+// `rally user add --role admin` works before the first `rally serve`. That first user must be
+// an admin: `rally serve` bootstraps an admin only into a database with no workspace, so a
+// workspace started by a member would never get one.
+Result<Id> WorkspaceForNewUser(CliContext& ctx, auth::Role role) {
   RALLY_ASSIGN_OR_RETURN(app::Services * s, ctx.Services());
   RALLY_ASSIGN_OR_RETURN(auto all, s->auth->ListWorkspaces());
   if (all.empty() && ctx.options().workspace.empty()) {
+    if (role != auth::Role::kAdmin) {
+      return FieldInvalid("role", "first_user_not_admin",
+                          "the first user of a new database must be an admin (--role admin); "
+                          "or run `rally serve` once, which creates one");
+    }
     RALLY_ASSIGN_OR_RETURN(auth::Workspace ws, s->auth->CreateWorkspace("Default"));
     return ws.id;
   }
@@ -38,7 +45,7 @@ void AddUserCommands(CLI::App& app, CliContext& ctx, int& exit_code) {
       exit_code = Fail(FieldInvalid("role", "invalid", "--role must be admin or member"));
       return;
     }
-    auto ws = WorkspaceForNewUser(ctx);
+    auto ws = WorkspaceForNewUser(ctx, *role);
     if (!ws.ok()) { exit_code = Fail(ws.status()); return; }
     auto s = ctx.Services();
     auth::NewUser nu{a->email, a->name, *role, a->password};
