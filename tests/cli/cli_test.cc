@@ -71,6 +71,14 @@ TEST_F(CliTest, MigrateAppliesOnceThenNothing) {
 }
 
 TEST_F(CliTest, UserAddOnEmptyDatabaseCreatesDefaultWorkspace) {
+  // A member cannot be the first user: `rally serve` would then never create an admin.
+  RunResult member = Rally({"user", "add", "--email", "member@example.com", "--password", "another long one"});
+  EXPECT_EQ(member.exit_code, 1);
+  EXPECT_NE(member.err.find("(role: first_user_not_admin)"), std::string::npos) << member.err;
+  RunResult no_workspace = Rally({"user", "list"});
+  EXPECT_EQ(no_workspace.exit_code, 1);
+  EXPECT_NE(no_workspace.err.find("no workspace yet"), std::string::npos) << no_workspace.err;
+
   json::value user = RallyJson({"user", "add", "--email", "Owner@Example.com", "--password",
                                 "correct horse battery", "--role", "admin"});
   EXPECT_EQ(Str(user, "role"), "admin");
@@ -297,7 +305,8 @@ TEST_F(CliTest, DatabaseLocationFromFlagEnvironmentOrDefault) {
   std::string env_db = dir_.File("from-env.db");
   ProcessOptions env;
   env.env = {{"RALLY_DB", env_db}};
-  RunResult added = RunRally({"user", "add", "--email", "env@example.com", "--password", "long enough pass"},
+  RunResult added = RunRally({"user", "add", "--email", "env@example.com", "--password", "long enough pass",
+                              "--role", "admin"},
                              dir_.path(), env);
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_TRUE(std::filesystem::exists(env_db));
@@ -305,7 +314,8 @@ TEST_F(CliTest, DatabaseLocationFromFlagEnvironmentOrDefault) {
   EXPECT_NE(listed.out.find("env@example.com"), std::string::npos) << listed.out << listed.err;
 
   // --db wins over $RALLY_DB.
-  RunResult flag = Rally({"user", "add", "--email", "flag@example.com", "--password", "long enough pass"}, env);
+  RunResult flag = Rally(
+      {"user", "add", "--email", "flag@example.com", "--password", "long enough pass", "--role", "admin"}, env);
   ASSERT_EQ(flag.exit_code, 0) << flag.err;
   EXPECT_NE(Rally({"user", "list"}).out.find("flag@example.com"), std::string::npos);
   EXPECT_EQ(RunRally({"user", "list"}, dir_.path(), env).out.find("flag@example.com"), std::string::npos);
