@@ -122,7 +122,9 @@ void AddTokenCommands(CLI::App& app, CliContext& ctx, int& exit_code) {
     Status s = (*ctx.Services())->auth->RevokeToken(*ws, *id);
     if (!s.ok()) { exit_code = Fail(s); return; }
     if (ctx.options().json) ctx.PrintJson(json::object{{"revoked", *revoke_id}});
-    else std::printf("revoked %s\n", revoke_id->c_str());
+    // A running server learns of it when its cached copy expires (auth/principal_cache.h).
+    else std::printf("revoked %s (a running server stops accepting it within %lld s)\n", revoke_id->c_str(),
+                     static_cast<long long>(ctx.DatabaseConfig().auth.cache_ttl / kMicrosPerSecond));
   });
 }
 
