@@ -161,6 +161,31 @@ TEST_F(ServeTest, CliTokenWorksAgainstServerOnTheSameDatabase) {
   EXPECT_EQ(Terminate(*server), 0) << server->Stderr();
 }
 
+// A token revoked from the CLI while the server runs stops working there within the principal
+// cache's lifetime (10 s; auth/principal_cache.h), as the CLI says.
+TEST_F(ServeTest, TokenRevokedByCliStopsWorkingOnRunningServer) {
+  Banner banner;
+  auto server = StartServer(&banner);
+  ASSERT_NE(banner.port, 0);
+  RunResult token = Cli({"token", "create", "--user", "admin@localhost", "--json"});
+  auto parsed = ParseJson(token.out);
+  ASSERT_TRUE(parsed.ok()) << token.out << token.err;
+  std::string secret(parsed->at("token").as_string());
+  HttpClient http("127.0.0.1", banner.port);
+  ASSERT_EQ(Get(http, "/api/v1/contacts", secret).status, 200);  // now cached by the server
+
+  RunResult revoked = Cli({"token", "revoke", std::string(parsed->at("id").as_string())});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  EXPECT_NE(revoked.out.find("within 10 s"), std::string::npos) << revoked.out;
+  auto deadline = std::chrono::steady_clock::now() + 12s;
+  int status = 0;
+  while ((status = Get(http, "/api/v1/contacts", secret).status) == 200 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(250ms);
+  EXPECT_EQ(status, 401);
+  EXPECT_EQ(Get(http, "/api/v1/contacts", banner.token).status, 200);  // other tokens unaffected
+  EXPECT_EQ(Terminate(*server), 0) << server->Stderr();
+}
+
 TEST_F(ServeTest, BadListenAddressOrBusyPortFailsWithExitCodeOne) {
   Banner banner;
   auto server = StartServer(&banner);
@@ -215,11 +240,12 @@ TEST_F(ServeTest, ListeningLinePrintsAUsableUrl) {
     std::string listen;
     std::string url_prefix;  // before the port
     std::string connect_host;
+    int stop_signal;  // Ctrl-C stops it as cleanly as SIGTERM
   };
   const std::vector<Case> cases = {
-      {"127.0.0.1:0", "http://127.0.0.1:", "127.0.0.1"},
-      {"localhost:0", "http://localhost:", "localhost"},
-      {"[::1]:0", "http://[::1]:", "::1"},
+      {"127.0.0.1:0", "http://127.0.0.1:", "127.0.0.1", SIGTERM},
+      {"localhost:0", "http://localhost:", "localhost", SIGINT},
+      {"[::1]:0", "http://[::1]:", "::1", SIGTERM},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.listen);
@@ -238,7 +264,9 @@ TEST_F(ServeTest, ListeningLinePrintsAUsableUrl) {
     int port = std::stoi(url.substr(c.url_prefix.size()));
     HttpClient http(c.connect_host, static_cast<uint16_t>(port));
     EXPECT_EQ(http.Request("GET", "/healthz").status, 200) << url;
-    EXPECT_EQ(Terminate(p), 0) << p.Stderr();
+    p.Signal(c.stop_signal);
+    EXPECT_EQ(p.WaitExit(kStopTimeout), 0) << p.Stderr();
+    EXPECT_NE(p.Stderr().find("stopped cleanly"), std::string::npos) << p.Stderr();
   }
 }
 
