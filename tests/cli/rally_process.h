@@ -84,7 +84,10 @@ class RallyProcess {
       if (::getppid() != parent) ::_exit(126);  // the parent died before prctl took effect
       int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-      if (o < 0 || e < 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0) ::_exit(126);
+      int i = ::open("/dev/null", O_RDONLY | O_CLOEXEC);  // nothing may wait for input
+      if (i < 0 || o < 0 || e < 0 || ::dup2(i, 0) < 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0) ::_exit(126);
+      // The test's own sockets (HttpClient connections) must not stay open in the child.
+      ::close_range(3, ~0u, 0);
       if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
       ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
