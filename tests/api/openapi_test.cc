@@ -55,6 +55,13 @@ const json::value* ResolvePointer(const json::value& doc, std::string_view ref) 
   return at;
 }
 
+// A JSON pointer token for `s` ("/" and "~" escaped).
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (char c : s) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
+
 // Follows $ref chains (at most a few hops; a cycle is a defect reported as unresolved).
 const json::value* Deref(const json::value& doc, const json::value& v) {
   const json::value* at = &v;
@@ -117,6 +124,14 @@ std::vector<std::string> StructuralProblems(const json::value& doc) {
     }
   };
   if (const json::value* sec = root.if_contains("security")) check_security(*sec, "root");
+  // The document is served by whichever host and port the server listens on, so its server
+  // URL must be relative to it: a fixed host would send generated clients elsewhere.
+  if (const json::value* servers = root.if_contains("servers")) {
+    for (const json::value& server : servers->as_array())
+      if (!server.is_object() || !server.get_object().contains("url") || !server.at("url").is_string() ||
+          server.at("url").get_string().subview().substr(0, 1) != "/")
+        fail("servers: a url must be relative (\"/\"), not " + json::serialize(server));
+  }
 
   const json::value* paths = root.if_contains("paths");
   if (!paths || !paths->is_object()) return problems.push_back("paths must be an object"), problems;
@@ -479,6 +494,18 @@ class OpenApiTest : public ::testing::Test {
     req.method = http::ParseMethod(p.method);
     if (!http::SetTarget(req, p.target).ok() || app_.router().MatchPattern(req) != p.route)
       problems.push_back("the target does not reach route " + p.route);
+    // Every query parameter the probe sends is documented for the operation or its path.
+    if (const json::object* op = Operation(p.route, p.method)) {
+      std::set<std::string> documented;
+      for (const json::value* list : {op->if_contains("parameters"), ResolvePointer(doc_, "#/paths/" + Escape(p.route) + "/parameters")}) {
+        if (!list || !list->is_array()) continue;
+        for (const json::value& raw : list->get_array())
+          if (const json::value* param = Deref(doc_, raw); param && param->is_object() && param->at("in") == "query")
+            documented.insert(std::string(param->at("name").as_string()));
+      }
+      for (const auto& [name, value] : req.query)
+        if (!documented.count(name)) problems.push_back("query parameter " + name + " is not documented");
+    }
     Reply r = app_.Call(p.method, p.target, p.body, p.token, p.headers);
     if (r.status != p.want_status)
       problems.push_back("status " + std::to_string(r.status) + ", want " + std::to_string(p.want_status) + ": " + r.body);
@@ -496,9 +523,7 @@ class OpenApiTest : public ::testing::Test {
     if (!r.body.empty()) {
       std::string type = r.Header("Content-Type");
       type = type.substr(0, type.find(';'));
-      std::string escaped = type;
-      if (size_t slash = escaped.find('/'); slash != std::string::npos) escaped.replace(slash, 1, "~1");
-      const json::value* media = ResolvePointer(*response, "#/content/" + escaped);
+      const json::value* media = ResolvePointer(*response, "#/content/" + Escape(type));
       if (!media) return problems.push_back("response " + code + " documents no " + type + " content"), problems;
       if (type == "application/json") {
         json::value body = ParseDeep(r.body);
