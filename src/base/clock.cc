@@ -52,6 +52,16 @@ bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
+// Years 0000..9999, the ones the four-digit text form can hold. An offset or a leap second
+// can carry a date at either end outside them ("9999-12-31T23:59-05:30" is in year 10000), and
+// FormatTimestamp would then write text that no parser takes back.
+std::optional<Micros> InFormattableRange(Micros t) {
+  static const Micros kMin = DaysFromCivil(0, 1, 1) * kMicrosPerDay;
+  static const Micros kEnd = DaysFromCivil(10000, 1, 1) * kMicrosPerDay;
+  if (t < kMin || t >= kEnd) return std::nullopt;
+  return t;
+}
+
 }  // namespace
 
 Micros Now() {
@@ -123,8 +133,8 @@ std::optional<Micros> ParseTimestamp(std::string_view s) {
     if (pos == start) return std::nullopt;
     t += frac;
   }
-  if (pos == s.size()) return t;  // no zone: taken as UTC
-  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return t;
+  if (pos == s.size()) return InFormattableRange(t);  // no zone: taken as UTC
+  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return InFormattableRange(t);
   if (s[pos] == '+' || s[pos] == '-') {
     int oh, om;
     if (!ParseDigits(s, pos + 1, 2, &oh)) return std::nullopt;
@@ -132,7 +142,7 @@ std::optional<Micros> ParseTimestamp(std::string_view s) {
     if (mpos < s.size() && s[mpos] == ':') ++mpos;
     if (!ParseDigits(s, mpos, 2, &om) || mpos + 2 != s.size()) return std::nullopt;
     Micros off = (oh * 3600LL + om * 60LL) * kMicrosPerSecond;
-    return s[pos] == '+' ? t - off : t + off;
+    return InFormattableRange(s[pos] == '+' ? t - off : t + off);
   }
   return std::nullopt;
 }

@@ -25,6 +25,8 @@ void SetClockForTesting(std::function<Micros()> clock);  // nullptr restores the
 // "2026-11-26T06:06:43.123Z" (millisecond precision, always UTC).
 std::string FormatTimestamp(Micros t);
 // Accepts "2026-11-26", "2026-11-26T06:06:43Z", with optional fraction and +hh:mm offset.
+// nullopt for anything else, and for instants outside years 0000..9999 once the offset is
+// applied (FormatTimestamp could not write them as text this function reads).
 std::optional<Micros> ParseTimestamp(std::string_view text);
 
 // Calendar dates (custom date fields) as days since 1970-01-01.

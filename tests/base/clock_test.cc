@@ -25,6 +25,21 @@ TEST(ClockTest, RejectsBadDates) {
   EXPECT_EQ(FormatDate(*ParseDate("2026-01-31")), "2026-01-31");
 }
 
+// Found by fuzz/timestamp: an offset (or leap second) carried the instant out of years
+// 0000..9999, and FormatTimestamp then wrote "10000-01-01T..." that nothing parses back.
+TEST(ClockTest, RejectsInstantsOutsideFourDigitYears) {
+  for (const char* bad : {"9999-12-31 23:59-0530", "9999-12-31T23:59:60Z",
+                          "0000-01-01T00:00:00+00:01"}) {
+    EXPECT_FALSE(ParseTimestamp(bad).has_value()) << bad;
+  }
+  for (const char* ok : {"9999-12-31T23:59:59.999999Z", "0000-01-01T00:00:00Z",
+                         "0000-01-01T00:00-01:00", "9999-12-31T23:00+01:00"}) {
+    auto t = ParseTimestamp(ok);
+    ASSERT_TRUE(t.has_value()) << ok;
+    EXPECT_TRUE(ParseTimestamp(FormatTimestamp(*t)).has_value()) << ok;
+  }
+}
+
 TEST(IdsTest, IncreasingAndParseable) {
   Id prev = 0;
   for (int i = 0; i < 10000; ++i) {
