@@ -18,7 +18,9 @@ namespace json = boost::json;
 constexpr size_t kMaxJsonDepth = 64;
 
 // Parses outside input. Errors are kInvalidArgument with a message naming the byte offset
-// ("malformed JSON at byte 17: ..."), or naming the depth limit.
+// ("malformed JSON at byte 17: ..."), or naming the depth limit, or saying that a number is
+// out of range (one too large for a double, such as 1e400, is refused rather than read as an
+// infinity that no JSON can hold). Every value returned serializes back to valid JSON.
 Result<json::value> ParseJson(std::string_view text);
 
 // Serializes compactly.

@@ -17,6 +17,14 @@ TEST(JsonTest, ParsesAndRefusesWithReason) {
   auto too_deep = ParseJson(deep);
   ASSERT_FALSE(too_deep.ok());
   EXPECT_EQ(too_deep.status().details().at(0).code, "too_deep");
+
+  // fuzz/contact_input (JSON round trip): 1e400 was read as infinity, serialized as non-JSON.
+  for (std::string_view huge : {"[1e400]", R"({"a":{"b":-1e999}})"}) {
+    auto inf = ParseJson(huge);
+    ASSERT_FALSE(inf.ok()) << huge;
+    EXPECT_EQ(inf.status().details().at(0).code, "malformed_json");
+  }
+  EXPECT_TRUE(ParseJson("[1e308, 1e-400]").ok());
 }
 
 }  // namespace
