@@ -27,6 +27,14 @@ std::string SearchKey(std::string_view s);
 
 bool IsValidUtf8(std::string_view s);
 
+// The longest prefix of `s` of at most `max_bytes` bytes that does not end inside a UTF-8
+// character, for quoting input in messages (which go out as JSON). `s` itself when it fits.
+std::string_view TruncateUtf8(std::string_view s, size_t max_bytes);
+
+// `s` with each byte that does not belong to a valid UTF-8 sequence replaced by U+FFFD, so
+// that it can go into JSON. Valid UTF-8 comes back unchanged.
+std::string ToValidUtf8(std::string_view s);
+
 // Splits on `sep`; empty pieces are kept.
 std::vector<std::string_view> Split(std::string_view s, char sep);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
