@@ -86,7 +86,7 @@ Result<NormalizedEmail> NormalizeEmail(std::string_view input, std::string_view 
   if (s.empty()) return FieldInvalid(std::string(field), "required", "an email address is required");
   auto invalid = [&](std::string why) {
     return FieldInvalid(std::string(field), "invalid",
-                        "\"" + std::string(s.substr(0, 100)) + "\" is not a valid email address: " + why);
+                        "\"" + ToValidUtf8(TruncateUtf8(s, 100)) + "\" is not a valid email address: " + why);
   };
   if (!IsValidUtf8(s)) return invalid("not valid UTF-8");
   if (s.size() > kMaxEmail) return invalid("longer than 254 bytes");

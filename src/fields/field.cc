@@ -16,8 +16,10 @@ Status Invalid(const FieldDef& def, std::string code, std::string message) {
   return FieldInvalid(def.Path(), std::move(code), def.Path() + ": " + message);
 }
 
+// Messages go out as JSON, so the cut must not split a character (and input is valid UTF-8
+// here: ParseTextImpl checks first).
 std::string Quote(std::string_view s) {
-  return "\"" + std::string(s.substr(0, 60)) + (s.size() > 60 ? "..." : "") + "\"";
+  return "\"" + std::string(TruncateUtf8(s, 60)) + (s.size() > 60 ? "..." : "") + "\"";
 }
 
 // Parses a decimal number strictly (the whole string, finite).
@@ -32,6 +34,8 @@ std::optional<double> ParseNumber(std::string_view s) {
 }
 
 Result<json::value> NumberValue(const FieldDef& def, double v, std::string_view shown) {
+  // JSON built in C++ (not through ParseJson) may hold an infinity; it has no JSON form.
+  if (!std::isfinite(v)) return Invalid(def, "invalid", Quote(shown) + " is out of range");
   if (def.integer && v != std::floor(v))
     return Invalid(def, "invalid", Quote(shown) + " is not a whole number");
   if ((def.min && v < *def.min) || (def.max && v > *def.max)) {

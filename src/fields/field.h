@@ -70,7 +70,8 @@ Result<NormalizedEmail> NormalizeEmail(std::string_view input, std::string_view 
 
 // E.164 form of a phone number, parsed with libphonenumber using `default_region` (ISO 3166
 // alpha-2, e.g. "US") for numbers without a country code. nullopt when it does not parse as a
-// possible number: callers keep the raw text and store no E.164.
+// possible number or has more than E.164's 15 digits: callers keep the raw text and store no
+// E.164.
 std::optional<std::string> PhoneToE164(std::string_view raw, std::string_view default_region);
 
 // A LinkedIn or Twitter/X handle or URL as a canonical https URL:

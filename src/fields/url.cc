@@ -32,7 +32,7 @@ Result<std::string> NormalizeUrl(std::string_view input, UrlKind kind, std::stri
   std::string_view s = Trim(input);
   auto invalid = [&](std::string why) {
     return FieldInvalid(std::string(field), "invalid",
-                        "\"" + std::string(s.substr(0, 100)) + "\" is not a valid " + why);
+                        "\"" + ToValidUtf8(TruncateUtf8(s, 100)) + "\" is not a valid " + why);
   };
   if (s.size() > 2048) return invalid("URL (too long)");
   if (kind == UrlKind::kTwitter || kind == UrlKind::kLinkedIn) {
@@ -76,8 +76,14 @@ Result<std::string> NormalizeUrl(std::string_view input, UrlKind kind, std::stri
   std::string lower = AsciiLower(url);
   if (lower.find("://") == std::string::npos) {
     url = "https://" + url;
+    // Checked again with the scheme added, so the normalized URL normalizes to itself.
+    if (url.size() > 2048) return invalid("URL (too long)");
   } else if (!lower.starts_with("http://") && !lower.starts_with("https://")) {
     return invalid("URL (only http and https)");
+  } else {
+    // Schemes are case-insensitive (RFC 3986 §3.1); "HTTP://x.com" is stored as "http://x.com".
+    size_t scheme_end = lower.find(':');
+    url.replace(0, scheme_end, lower, 0, scheme_end);
   }
   std::string host, path;
   SplitUrl(url, &host, &path);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
+#include "base/strings.h"
 #include "fields/builtin_fields.h"
 
 namespace rally::fields {
@@ -119,6 +122,8 @@ TEST(PhoneTest, E164) {
       {"+44 20 7946 0958", "US", "+442079460958"},
       {"020 7946 0958", "GB", "+442079460958"},
       {"030 123456", "DE", "+4930123456"},
+      {"030 12mobile.34567", "DE", std::nullopt},  // fuzz/fields: 17 digits, longer than E.164
+      {"dd000s237", "DE", std::nullopt},  // fuzz/fields: +4900237, which reads back as +490237
       {"call me maybe", "US", std::nullopt},
       {"12", "US", std::nullopt},
       {"", "US", std::nullopt},
@@ -148,6 +153,32 @@ TEST(UrlTest, SocialProfiles) {
   }
   EXPECT_FALSE(NormalizeUrl("@this_handle_is_too_long", UrlKind::kTwitter, "twitter").ok());
   EXPECT_FALSE(NormalizeUrl("ftp://example.com", UrlKind::kGeneric, "url").ok());
+}
+
+// Found by fuzz/fields: normalized values must normalize to themselves, and messages that quote
+// the input must stay valid UTF-8 (they go out as JSON).
+TEST(FieldFuzzRegressionTest, IdempotentAndUtf8Messages) {
+  EXPECT_EQ(*NormalizeUrl("HTTP://Example.com/A", UrlKind::kGeneric, "url"), "http://Example.com/A");
+  std::string long_url = "a.co/" + std::string(2040, 'x');  // fits, but not with https:// added
+  EXPECT_FALSE(NormalizeUrl(long_url, UrlKind::kGeneric, "url").ok());
+
+  FieldDef number;
+  number.key = "n";
+  number.type = FieldType::kNumber;
+  EXPECT_EQ(ParseValue(number, json::value(std::numeric_limits<double>::infinity()))
+                .status().details().at(0).code,
+            "invalid");
+
+  // A character straddling the byte where the message cuts its quote of the input.
+  std::string email = std::string(99, 'a') + "\xC3\xA9@@example.com";
+  auto e = NormalizeEmail(email);
+  ASSERT_FALSE(e.ok());
+  EXPECT_TRUE(IsValidUtf8(e.status().message())) << e.status().message();
+  FieldDef date = number;
+  date.type = FieldType::kDate;
+  auto d = ParseText(date, std::string(59, 'z') + "\xC3\xA9x");
+  ASSERT_FALSE(d.ok());
+  EXPECT_TRUE(IsValidUtf8(d.status().message())) << d.status().message();
 }
 
 TEST(BuiltinFieldsTest, StagesAndBands) {
