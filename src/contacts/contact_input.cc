@@ -202,6 +202,8 @@ void ParseOwner(const json::value& v, ContactPatch& out, Errors& errors) {
       ok = !in.email.empty();
     }
   }
+  // The CLI and importers pass raw bytes; a patch never holds invalid UTF-8.
+  if (ok && !IsValidUtf8(in.email)) ok = false;
   if (!ok) {
     errors.Add("owner", "invalid", "owner must be a user's email or id");
     return;
@@ -262,7 +264,7 @@ Result<TagName> NormalizeTag(std::string_view text, std::string_view field) {
   if (t.display.empty()) return FieldInvalid(std::string(field), "required", "tag name is empty");
   if (t.display.size() > kMaxTagBytes) {
     return FieldInvalid(std::string(field), "too_long",
-                        "tag \"" + t.display.substr(0, 40) + "...\" is longer than " +
+                        "tag \"" + std::string(TruncateUtf8(t.display, 40)) + "...\" is longer than " +
                             std::to_string(kMaxTagBytes) + " bytes");
   }
   t.norm = CaseFold(t.display);
@@ -303,10 +305,12 @@ Result<std::vector<TagName>> ParseTags(const json::value& v, std::string_view fi
 void ContactPatch::MergeFrom(const ContactPatch& later) {
   if (later.email) email = later.email;
   if (later.additional_emails) additional_emails = later.additional_emails;
-  for (const auto& [index, value] : later.text) {
-    auto it = std::find_if(text.begin(), text.end(), [&](const auto& p) { return p.first == index; });
-    if (it != text.end()) it->second = value;
-    else text.emplace_back(index, value);
+  // No structured binding here: clang 14 (the fuzz build) cannot capture one in a lambda.
+  for (const auto& change : later.text) {
+    auto it = std::find_if(text.begin(), text.end(),
+                           [&](const auto& p) { return p.first == change.first; });
+    if (it != text.end()) it->second = change.second;
+    else text.push_back(change);
   }
   if (later.lifecycle_stage) lifecycle_stage = later.lifecycle_stage;
   if (later.lead_score) lead_score = later.lead_score;

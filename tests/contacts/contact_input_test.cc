@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/strings.h"
 #include "contacts/contact_diff.h"
 
 namespace rally::contacts {
@@ -103,6 +104,23 @@ TEST(ContactInputTest, MergeFollowsApplyOrder) {
   ASSERT_EQ(a.text.size(), 2u);
   EXPECT_EQ(a.text[0].second, "B");
   EXPECT_EQ(json::serialize(a.custom), R"({"k":1,"j":2})");
+}
+
+// Found by fuzz/contact_input: the CLI and importers build the input from raw bytes, and an
+// owner email was kept without a UTF-8 check; a too-long tag's message cut a character in two.
+TEST(ContactInputTest, FuzzRegressionsKeepUtf8) {
+  for (json::value owner : {json::value("\xFF@example.com"),
+                            json::value(json::object{{"email", "o\xC3@example.com"}})}) {
+    auto p = ParseContactInput(json::object{{"owner", owner}}, {}, false);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.status().details().at(0).field, "owner");
+  }
+  std::string tag = "a";
+  for (int i = 0; i < 60; ++i) tag += "\xC3\xA9";  // é from byte 1 on: byte 40 cuts one
+  auto p = ParseContactInput(json::object{{"tags", tag}}, {}, false);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().details().at(0).code, "too_long");
+  EXPECT_TRUE(IsValidUtf8(p.status().message())) << p.status().message();
 }
 
 TEST(ContactDiffTest, NamesEachChange) {
