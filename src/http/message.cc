@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "base/strings.h"
 #include "http/target.h"
 
 namespace rally::http {
@@ -169,7 +170,8 @@ Response Response::NoContent() {
 Response JsonError(int status, std::string_view code, std::string_view message) {
   boost::json::object error;
   error["code"] = code;
-  error["message"] = message;
+  // Messages may quote the decoded path ("no route for /%FF"): keep the body valid UTF-8.
+  error["message"] = ToValidUtf8(message);
   boost::json::object root;
   root["error"] = std::move(error);
   return Response::Json(status, boost::json::serialize(root));
@@ -186,6 +188,12 @@ Status SetTarget(Request& req, std::string target) {
                                                  : boost::urls::parse_absolute_uri(t);
   if (!parsed) return InvalidArgument("malformed request target");
   std::string_view path = parsed->encoded_path();
+  // absolute-form needs an authority and an absolute path. "urn:x" has neither, and Boost.URL
+  // 1.81 reads "http://h:8x/y" as host h, port 8 and the rootless path "x/y". Either would
+  // leave a path without its leading '/', which the router would split wrongly.
+  if ((t.front() != '/' && !parsed->has_authority()) || (!path.empty() && path.front() != '/')) {
+    return InvalidArgument("malformed request target");
+  }
   if (path.empty()) path = "/";
   if (!internal::PercentDecode(path, false, req.path) ||
       (parsed->has_query() && !ParseQuery(parsed->encoded_query(), req.query))) {

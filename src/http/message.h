@@ -66,8 +66,8 @@ struct Response {
 };
 
 // The JSON error shape of DESIGN.md §4 for the HTTP layer's own errors (404, 405, 413, 503, ...):
-// {"error":{"code":"<code>","message":"<message>"}}. Handlers map a Status with
-// api::ErrorResponse instead.
+// {"error":{"code":"<code>","message":"<message>"}}, with bytes of `message` that are not valid
+// UTF-8 replaced by U+FFFD. Handlers map a Status with api::ErrorResponse instead.
 Response JsonError(int status, std::string_view code, std::string_view message);
 
 // Sets req.target to `target` and fills req.path (percent-decoded, without the query) and

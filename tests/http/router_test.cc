@@ -170,6 +170,9 @@ TEST(SetTargetTest, DecodesPathAndQuery) {
       {"/p%00", false, "", {}},
       {"*", false, "", {}},
       {"relative/path", false, "", {}},
+      // fuzz/router: absolute forms that left a path without its leading '/'
+      {"urn:healthz", false, "", {}},
+      {"http://h:8openapi.json/9", false, "", {}},
   };
   for (const Case& c : kCases) {
     SCOPED_TRACE(c.target);
