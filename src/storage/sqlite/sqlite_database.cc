@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -79,6 +80,10 @@ class SqliteConn final : public Connection {
   Status Query(std::string_view sql, Params params, const RowFn& fn) override {
     return Run(sql, params, &fn);
   }
+
+  // One cached statement without parameters or rows (BEGIN, SAVEPOINT, COMMIT, ...): unlike
+  // ExecScript it is parsed once per connection, not on every call.
+  Status Exec(std::string_view sql) { return Run(sql, Params(), nullptr); }
 
   sqlite3* handle() { return db_; }
 
@@ -183,7 +188,9 @@ Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, const Open
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" +
       std::to_string(o.cache_bytes / 1024) + ";";
-  if (!writer) pragmas += "PRAGMA query_only=1;";
+  // Readers map the file (pages shared through the OS page cache instead of copied into each
+  // connection's own cache).
+  if (!writer) pragmas += "PRAGMA query_only=1; PRAGMA mmap_size=268435456;";
   RALLY_RETURN_IF_ERROR(conn->ExecScript(pragmas));
   return conn;
 }
@@ -209,16 +216,17 @@ class SqliteDatabase final : public Database {
       conn = idle_readers_.back();
       idle_readers_.pop_back();
     }
-    Status s = conn->ExecScript("BEGIN");
+    // Through the statement cache: sqlite3_exec would parse BEGIN and ROLLBACK on every read.
+    Status s = conn->Exec("BEGIN");
     if (s.ok()) {
       try {
         s = fn(*conn);
       } catch (...) {
-        conn->ExecScript("ROLLBACK").IgnoreError();
+        conn->Exec("ROLLBACK").IgnoreError();
         Release(conn);
         throw;
       }
-      conn->ExecScript("ROLLBACK").IgnoreError();  // read-only: nothing to keep
+      conn->Exec("ROLLBACK").IgnoreError();  // read-only: nothing to keep
     }
     Release(conn);
     return s;
@@ -266,8 +274,12 @@ class SqliteDatabase final : public Database {
     {
       std::lock_guard lock(read_mu_);
       idle_readers_.push_back(conn);
+      if (closed_) {
+        read_cv_.notify_all();  // Close() waits for every reader to come back
+        return;
+      }
     }
-    read_cv_.notify_all();
+    read_cv_.notify_one();
   }
 
   void WriterLoop() {
@@ -290,7 +302,7 @@ class SqliteDatabase final : public Database {
 
   void CommitGroup(std::vector<WriteTask*>& group) {
     SqliteConn& conn = *writer_conn_;
-    Status begin = conn.ExecScript("BEGIN IMMEDIATE");
+    Status begin = conn.Exec("BEGIN IMMEDIATE");
     if (!begin.ok()) {
       for (WriteTask* t : group) t->done.set_value(begin);
       return;
@@ -298,7 +310,7 @@ class SqliteDatabase final : public Database {
     std::vector<Status> results;
     results.reserve(group.size());
     for (WriteTask* t : group) {
-      Status s = conn.ExecScript("SAVEPOINT w");
+      Status s = conn.Exec("SAVEPOINT w");
       SqliteTx tx(conn);
       if (s.ok()) {
         try {
@@ -310,16 +322,17 @@ class SqliteDatabase final : public Database {
         }
       }
       if (s.ok()) {
-        s = conn.ExecScript("RELEASE w");
+        s = conn.Exec("RELEASE w");
         t->hooks = tx.TakeHooks();
       } else {
-        conn.ExecScript("ROLLBACK TO w; RELEASE w").IgnoreError();
+        conn.Exec("ROLLBACK TO w").IgnoreError();
+        conn.Exec("RELEASE w").IgnoreError();
       }
       results.push_back(std::move(s));
     }
-    Status commit = conn.ExecScript("COMMIT");
+    Status commit = conn.Exec("COMMIT");
     if (!commit.ok()) {
-      conn.ExecScript("ROLLBACK").IgnoreError();
+      conn.Exec("ROLLBACK").IgnoreError();
       log::Error("group commit failed: " + commit.ToString());
     }
     for (size_t i = 0; i < group.size(); ++i) {
@@ -338,7 +351,7 @@ class SqliteDatabase final : public Database {
   std::mutex write_mu_;
   std::condition_variable write_cv_;
   std::deque<WriteTask*> queue_;
-  bool closed_ = false;
+  std::atomic<bool> closed_{false};
   std::thread writer_thread_;
 };
 
