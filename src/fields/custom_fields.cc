@@ -13,6 +13,20 @@ namespace {
 constexpr std::string_view kSelectColumns =
     "SELECT id, key, label, type, options, position, created_at, updated_at FROM custom_fields ";
 
+// Keys a custom field may not take: the built-in contact fields, the contact's other JSON keys
+// and the filter language's aliases, so `key:value` in a filter, an import column and a JSON
+// key always mean one field.
+bool ReservedKey(std::string_view key) {
+  static const std::string_view kReserved[] = {
+      "id", "email", "emails", "additional_emails", "company", "owner", "tags", "tag",
+      "add_tags", "remove_tags", "custom", "band", "stage", "score", "source", "phone_e164",
+      "mobile_e164", "created", "created_at", "updated", "updated_at", "last_activity",
+      "last_activity_at", "deleted_at", "name", "me", "none"};
+  for (std::string_view r : kReserved)
+    if (r == key) return true;
+  return FindBuiltinField(key) != nullptr;
+}
+
 bool ValidKey(std::string_view key) {
   if (key.empty() || key.size() > 63 || key[0] < 'a' || key[0] > 'z') return false;
   for (char c : key)
@@ -140,6 +154,8 @@ Result<CustomField> CustomFieldService::Create(Id workspace_id, const CustomFiel
   } else if (!ValidKey(key)) {
     errors.push_back({"key", "invalid",
                       "key must start with a-z and hold only a-z, 0-9 and _ (at most 63)", {}});
+  } else if (ReservedKey(key)) {
+    errors.push_back({"key", "reserved", "\"" + key + "\" is a built-in field name; choose another key", {}});
   }
   std::optional<FieldType> type = in.type ? ParseFieldType(*in.type) : std::nullopt;
   if (!in.type) {
@@ -199,8 +215,6 @@ Result<CustomField> CustomFieldService::Create(Id workspace_id, const CustomFiel
 
 Result<CustomField> CustomFieldService::Update(Id workspace_id, Id id, const CustomFieldInput& in) {
   std::vector<FieldError> errors;
-  if (in.key) errors.push_back({"key", "immutable", "a custom field's key cannot change; change its label", {}});
-  if (in.type) errors.push_back({"type", "immutable", "a custom field's type cannot change", {}});
   std::optional<std::string> label;
   if (in.label) {
     auto l = CleanLabel(*in.label);
@@ -215,6 +229,16 @@ Result<CustomField> CustomFieldService::Update(Id workspace_id, Id id, const Cus
   std::optional<CustomField> out;
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
     RALLY_ASSIGN_OR_RETURN(CustomField f, Load(tx, workspace_id, id));
+    // Key and type are fixed; sending them back unchanged (a GET body edited and PATCHed) is fine.
+    std::vector<FieldError> fixed;
+    if (in.key && Trim(*in.key) != f.def.key)
+      fixed.push_back({"key", "immutable", "a custom field's key cannot change; change its label", {}});
+    if (in.type && ParseFieldType(*in.type) != f.def.type)
+      fixed.push_back({"type", "immutable", "a custom field's type cannot change", {}});
+    if (!fixed.empty()) {
+      std::string message = fixed.front().message;
+      return InvalidArgument(std::move(message), std::move(fixed));
+    }
     if (label) f.def.label = *label;
     if (in.position) f.position = *in.position;
     if (in.options) {

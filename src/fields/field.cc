@@ -59,6 +59,11 @@ Result<json::value> ParseTextImpl(const FieldDef& def, std::string_view raw) {
     case FieldType::kPhone: {
       if (s.size() > def.max_length)
         return Invalid(def, "too_long", "longer than " + std::to_string(def.max_length) + " bytes");
+      // Control characters other than tab and line breaks are never meant (a NUL in a name
+      // truncates it in C tools and spreadsheets); refuse them rather than store them.
+      for (unsigned char c : s)
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+          return Invalid(def, "invalid", "holds a control character");
       return json::value(json::string(s));
     }
     case FieldType::kEmail: {

@@ -68,6 +68,10 @@ TEST_F(CustomFieldServiceTest, RefusesBadDefinitionsNamingTheField) {
       {Input("x", "select"), "options", "required"},
       {Input("x", "select", {"a", "A"}), "options", "duplicate"},
       {Input("x", "text", {"a"}), "options", "invalid"},
+      {Input("email", "text"), "key", "reserved"},
+      {Input("lead_score", "number"), "key", "reserved"},
+      {Input("stage", "text"), "key", "reserved"},
+      {Input("tags", "text"), "key", "reserved"},
   };
   for (const Case& c : cases) {
     auto got = service_->Create(1, c.in);
@@ -81,6 +85,13 @@ TEST_F(CustomFieldServiceTest, RefusesBadDefinitionsNamingTheField) {
   CustomFieldInput change_type;
   change_type.type = "number";
   EXPECT_EQ(service_->Update(1, f->id, change_type).status().details().at(0).code, "immutable");
+  CustomFieldInput same;  // a GET body sent back: key and type unchanged are accepted
+  same.key = "x";
+  same.type = "TEXT";
+  same.label = "Ex";
+  auto echoed = service_->Update(1, f->id, same);
+  ASSERT_TRUE(echoed.ok()) << echoed.status().ToString();
+  EXPECT_EQ(echoed->def.label, "Ex");
 }
 
 TEST_F(CustomFieldServiceTest, OptionInUseCannotBeRemoved) {
