@@ -172,6 +172,15 @@ Response JsonError(int status, std::string_view code, std::string_view message) 
   error["code"] = code;
   // Messages may quote the decoded path ("no route for /%FF"): keep the body valid UTF-8.
   error["message"] = ToValidUtf8(message);
+  // The same shape as every API error (api/api.h): details always present, and the limits the
+  // HTTP layer enforces name what was over them.
+  boost::json::array details;
+  if (status == 413 || status == 431) {
+    details.push_back(boost::json::object{{"field", status == 413 ? "body" : "headers"},
+                                          {"code", "too_large"},
+                                          {"message", error["message"]}});
+  }
+  error["details"] = std::move(details);
   boost::json::object root;
   root["error"] = std::move(error);
   return Response::Json(status, boost::json::serialize(root));

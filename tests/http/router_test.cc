@@ -232,7 +232,10 @@ TEST(MessageTest, ResponseHelpers) {
   EXPECT_TRUE(none.body.empty());
   EXPECT_TRUE(none.content_type.empty());
   Response err = JsonError(413, "too_large", "say \"less\"");
-  EXPECT_EQ(err.body, R"({"error":{"code":"too_large","message":"say \"less\""}})");
+  EXPECT_EQ(err.body,
+            R"({"error":{"code":"too_large","message":"say \"less\"","details":[{"field":"body","code":"too_large","message":"say \"less\""}]}})");
+  EXPECT_EQ(JsonError(404, "not_found", "no").body,
+            R"({"error":{"code":"not_found","message":"no","details":[]}})");
 }
 
 }  // namespace
