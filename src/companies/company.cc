@@ -27,7 +27,9 @@ Result<std::string> NormalizeDomain(std::string_view input, std::string_view fie
     if (d.starts_with(scheme)) d.erase(0, scheme.size());
   }
   if (size_t cut = d.find_first_of("/?#"); cut != std::string::npos) d.resize(cut);
-  if (d.starts_with("www.")) d.erase(0, 4);
+  // Every leading "www.", so the result normalizes to itself ("www.www.acme.com" once gave
+  // "www.acme.com", which the next pass cut again).
+  while (d.starts_with("www.")) d.erase(0, 4);
   while (!d.empty() && d.back() == '.') d.pop_back();
   bool ok = !d.empty() && d.size() <= 253 && d.find('.') != std::string::npos &&
             d.front() != '.' && d.find("..") == std::string::npos;

@@ -36,6 +36,8 @@ TEST(CompanyTest, NormalizeDomain) {
       {"acme.com", "acme.com"},
       {" https://www.Acme.COM/about?x=1 ", "acme.com"},
       {"http://sub.acme.co.uk.", "sub.acme.co.uk"},
+      {"https://www.www.Acme.com/about", "acme.com"},  // fuzz/contact_input: not idempotent
+      {"www.www.acom", ""},
       {"localhost", ""},
       {"acme..com", ""},
       {"ac me.com", ""},
