@@ -5,15 +5,19 @@
 // (measured: 2-3x the CPU per request of running the handler inline, on 2 cores). Spinning
 // workers did not help: on 2 cores a spinner takes the CPU an I/O thread needs.
 //
-// Instead the pool keeps as few workers awake as keep the queue moving:
-//  - Post() wakes a worker only when none is awake, or when the oldest queued task has waited
-//    longer than kStallTime (the awake workers are blocked or busy: add one);
-//  - an awake worker takes task after task and sleeps only when the queue is empty;
-//  - a monitor thread applies the same stall rule every kMonitorPeriod while workers are awake,
-//    so tasks queued behind a worker blocked on the database do not wait for the next Post().
-// Under load a few workers drain the queue in batches without sleeping; when handlers block
-// (database writes waiting for their group commit) the stall rule brings in more workers, up to
-// the thread count.
+// Instead the pool keeps about as many workers running as there are cores:
+//  - Post() wakes a worker when none is running, or when fewer than `target` run and more than
+//    one task waits;
+//  - a running worker takes task after task and sleeps when the queue is empty, or when more
+//    than `target` workers run (some came back from blocking);
+//  - a worker that announces it is about to wait (base/blocking.h: storage does, around a group
+//    commit or a free connection) stops counting as running, and another is woken if tasks
+//    wait. So 64 concurrent writes reach the group commit together instead of one per stall
+//    period, while CPU-bound reads keep only `target` workers switching;
+//  - for waits nobody announces, a monitor thread wakes one more worker whenever tasks wait and
+//    no worker has taken one for kStallTime (checked every kMonitorPeriod while workers are
+//    awake). This counts progress, not queueing time: on a saturated CPU tasks queue for
+//    milliseconds while workers are busy, and waking more workers then only adds switches.
 //
 // Thread safety: Post() from any thread; Join() from a thread that is not a worker.
 #pragma once
@@ -30,7 +34,8 @@ namespace rally::http::internal {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads);
+  // `threads` workers at most; `target` (0: the number of cores) kept running when tasks wait.
+  explicit WorkerPool(int threads, int target = 0);
   ~WorkerPool();  // Join()s
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -61,24 +66,30 @@ class WorkerPool {
     Fn fn;
   };
 
+  class Observer;
   void Enqueue(std::unique_ptr<Task> task);
+  void OnBlock();
+  void OnUnblock();
   void WorkerLoop();
   void MonitorLoop();
-  // REQUIRES: mu_ held. Wakes one sleeping worker when the stall rule (or none awake) says so.
-  // Returns whether it did.
-  bool MaybeWakeLocked(Clock::time_point now);
+  // REQUIRES: mu_ held. Grants one sleeping worker a wake-up when the rules above say so;
+  // returns whether it did (the caller notifies worker_cv_ after unlocking).
+  bool MaybeWakeLocked(Clock::time_point now, bool stall_check);
 
   std::mutex mu_;
   std::condition_variable worker_cv_;
   std::condition_variable monitor_cv_;
   // All guarded by mu_.
   std::deque<std::unique_ptr<Task>> queue_;
-  int awake_ = 0;        // workers not asleep (running a task, or about to look for one)
+  int running_ = 0;      // workers awake and not inside a ScopedBlocking
+  int awake_ = 0;        // workers not asleep (running, blocked, or about to look for a task)
   int sleeping_ = 0;     // workers waiting on worker_cv_
+  Clock::time_point last_take_;  // when a worker last took a task from the queue
   int wake_tokens_ = 0;  // wake-ups granted but not yet taken by a sleeper
   bool monitor_sleeping_ = false;
   bool stop_ = false;
 
+  const int target_;
   std::vector<std::thread> threads_;
   std::thread monitor_;
   bool joined_ = false;  // touched only by Join()'s caller

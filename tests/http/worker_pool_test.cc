@@ -5,6 +5,8 @@
 #include <atomic>
 #include <future>
 
+#include "base/blocking.h"
+
 namespace rally::http::internal {
 namespace {
 
@@ -68,6 +70,30 @@ TEST(WorkerPoolTest, UsesManyWorkersWhenTasksBlock) {
   }
   pool.Join();
   EXPECT_EQ(finished.load(), 8);
+}
+
+TEST(WorkerPoolTest, AnnouncedWaitsBringInWorkersBeyondTheTarget) {
+  // Target one running worker: tasks that announce their wait (as storage does around a group
+  // commit) must still all be in their wait at once, and tasks queued behind them still run.
+  WorkerPool pool(8, /*target=*/1);
+  std::mutex mu;
+  std::condition_variable cv;
+  int waiting = 0;
+  std::atomic<int> finished{0};
+  for (int i = 0; i < 8; ++i) {
+    pool.Post([&] {
+      ScopedBlocking blocking;
+      std::unique_lock lock(mu);
+      ++waiting;
+      cv.notify_all();
+      if (cv.wait_for(lock, std::chrono::seconds(3), [&] { return waiting == 8; })) finished++;
+    });
+  }
+  std::atomic<int> after{0};
+  for (int i = 0; i < 100; ++i) pool.Post([&after] { after.fetch_add(1); });
+  pool.Join();
+  EXPECT_EQ(finished.load(), 8);
+  EXPECT_EQ(after.load(), 100);
 }
 
 }  // namespace

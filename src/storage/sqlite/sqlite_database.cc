@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/blocking.h"
 #include "base/log.h"
 
 namespace rally::storage {
@@ -211,6 +212,9 @@ class SqliteDatabase final : public Database {
     SqliteConn* conn = nullptr;
     {
       std::unique_lock lock(read_mu_);
+      // Not announced as blocking (base/blocking.h): readers are held only while their caller
+      // computes, so waiting for one is waiting for CPU, and another worker would only queue
+      // here too.
       read_cv_.wait(lock, [&] { return closed_ || !idle_readers_.empty(); });
       if (closed_) return Unavailable("database is closed");
       conn = idle_readers_.back();
@@ -242,7 +246,13 @@ class SqliteDatabase final : public Database {
       queue_.push_back(&task);
     }
     write_cv_.notify_one();
-    Status s = result.get();
+    Status s;
+    {
+      // Waiting for the group commit: let the pool run another request, which may join the
+      // same group.
+      ScopedBlocking blocking;
+      s = result.get();
+    }
     if (s.ok())
       for (auto& hook : task.hooks) hook();
     return s;
