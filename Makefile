@@ -1,9 +1,10 @@
 # Thin wrappers over the CMake presets. `make run` and `make test` are the two commands a new
 # user needs (README.md).
-.PHONY: deps build build-debug run test test-unit bench format lint clean
+.PHONY: deps build build-debug run test test-unit bench fuzz format lint clean
 
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
+FUZZ_SECONDS ?= 60
 
 deps:
 	@scripts/install-deps
@@ -27,6 +28,12 @@ test: build-debug
 
 bench: build
 	@bench/run-all
+
+# Every libFuzzer target (fuzz/) for FUZZ_SECONDS each, built with clang in build/fuzz.
+# `make test` already replays their seed corpora; this searches for new inputs.
+fuzz:
+	@scripts/install-deps --fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) fuzz/run
 
 format:
 	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
