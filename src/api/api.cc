@@ -54,12 +54,14 @@ http::Response ErrorResponse(const Status& status) {
   }
   json::array details;
   for (const FieldError& e : status.details()) {
-    json::object d{{"field", e.field}, {"code", e.code}, {"message", e.message}};
+    // Messages and field names may quote decoded input (a query parameter of "%FF"): the body
+    // must stay valid UTF-8 whatever the client sent.
+    json::object d{{"field", ToValidUtf8(e.field)}, {"code", e.code}, {"message", ToValidUtf8(e.message)}};
     if (!e.existing_id.empty()) d["existing_id"] = e.existing_id;
     details.push_back(std::move(d));
   }
   json::object error{{"code", StatusCodeName(status.code())},
-                     {"message", std::move(message)},
+                     {"message", ToValidUtf8(message)},
                      {"details", std::move(details)}};
   http::Response r = JsonResponse(http_status, json::object{{"error", std::move(error)}});
   if (status.code() == StatusCode::kUnavailable) r.headers.emplace_back("Retry-After", "1");
