@@ -3,6 +3,9 @@
 .PHONY: deps build build-debug run test test-unit bench fuzz format lint clean
 
 JOBS ?= $(shell nproc)
+# ccache keys on paths relative to the checkout, so a fresh clone (CI) reuses earlier builds.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 LISTEN ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 60
 
