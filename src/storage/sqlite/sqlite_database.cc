@@ -6,7 +6,6 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
-#include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -18,6 +17,11 @@ namespace rally::storage {
 namespace {
 
 constexpr size_t kMaxGroup = 512;  // write requests committed together at most
+// WAL size (pages) from which the checkpointer thread copies the WAL back into the database
+// (SQLite's own automatic checkpoint starts at 1000 pages too, but on the committing thread),
+// and the size from which the writer does it itself because the checkpointer fell behind.
+constexpr int kCheckpointPages = 1000;
+constexpr int kInlineCheckpointPages = 16000;
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -162,10 +166,32 @@ class SqliteTx final : public Transaction {
   std::vector<std::function<void()>> hooks_;
 };
 
+// One queued Write(), shared by its caller and the writer thread.
+//
+// Waking the callers of a committed group costs a futex wake each; done by the writer, that
+// would hold up the next group. So the writer wakes only the group's first caller, and each
+// woken caller wakes the next two (a binary tree: caller i wakes 2i+1 and 2i+2), in parallel
+// and off the writer thread. Each task is shared (not on its caller's stack) because its waker
+// still touches it after the caller may have returned.
 struct WriteTask {
+  explicit WriteTask(const WriteFn* f) : fn(f) {}
   const WriteFn* fn;
-  std::promise<Status> done;
-  std::vector<std::function<void()>> hooks;  // filled by the writer when fn succeeded
+  Status result;                              // written by the writer before `done`
+  std::vector<std::function<void()>> hooks;   // filled by the writer when fn succeeded
+  std::shared_ptr<WriteTask> wake[2];         // woken by this task's caller
+  std::atomic<uint32_t> done{0};
+
+  void Finish() {
+    done.store(1, std::memory_order_release);
+    done.notify_one();
+  }
+  void Wait() {
+    done.wait(0, std::memory_order_acquire);
+    for (auto& next : wake) {
+      if (next) next->Finish();
+      next.reset();
+    }
+  }
 };
 
 thread_local bool t_in_writer = false;
@@ -198,10 +224,18 @@ Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, const Open
 
 class SqliteDatabase final : public Database {
  public:
-  SqliteDatabase(std::unique_ptr<SqliteConn> writer, std::vector<std::unique_ptr<SqliteConn>> rs)
-      : writer_conn_(std::move(writer)) {
+  // `checkpointer` may be null (no background checkpoints: SQLite's automatic ones stay).
+  SqliteDatabase(std::unique_ptr<SqliteConn> writer, std::vector<std::unique_ptr<SqliteConn>> rs,
+                 std::unique_ptr<SqliteConn> checkpointer)
+      : writer_conn_(std::move(writer)), checkpoint_conn_(std::move(checkpointer)) {
     for (auto& r : rs) idle_readers_.push_back(r.get());
     readers_ = std::move(rs);
+    if (checkpoint_conn_) {
+      // Replaces SQLite's automatic checkpoint on the writer (sqlite3_wal_autocheckpoint is
+      // itself a WAL hook).
+      sqlite3_wal_hook(writer_conn_->handle(), &SqliteDatabase::WalHook, this);
+      checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+    }
     writer_thread_ = std::thread([this] { WriterLoop(); });
   }
   ~SqliteDatabase() override { Close(); }
@@ -238,24 +272,22 @@ class SqliteDatabase final : public Database {
 
   Status Write(const WriteFn& fn) override {
     if (t_in_writer) return Internal("nested Database::Write");
-    WriteTask task{&fn, {}, {}};
-    std::future<Status> result = task.done.get_future();
+    auto task = std::make_shared<WriteTask>(&fn);
     {
       std::lock_guard lock(write_mu_);
       if (closed_) return Unavailable("database is closed");
-      queue_.push_back(&task);
+      queue_.push_back(task);
     }
     write_cv_.notify_one();
-    Status s;
     {
       // Waiting for the group commit: let the pool run another request, which may join the
       // same group.
       ScopedBlocking blocking;
-      s = result.get();
+      task->Wait();
     }
-    if (s.ok())
-      for (auto& hook : task.hooks) hook();
-    return s;
+    if (task->result.ok())
+      for (auto& hook : task->hooks) hook();
+    return std::move(task->result);
   }
 
   void Close() override {
@@ -266,6 +298,13 @@ class SqliteDatabase final : public Database {
     }
     write_cv_.notify_all();
     if (writer_thread_.joinable()) writer_thread_.join();
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_stop_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+    checkpoint_conn_.reset();
     {
       // Wait for readers in use to come back before closing their handles.
       std::unique_lock lock(read_mu_);
@@ -292,9 +331,46 @@ class SqliteDatabase final : public Database {
     read_cv_.notify_one();
   }
 
+  // Called by SQLite on the writer thread after each commit, with the WAL's size in pages.
+  static int WalHook(void* self, sqlite3* db, const char* /*schema*/, int pages) {
+    if (pages < kCheckpointPages) return SQLITE_OK;
+    auto* d = static_cast<SqliteDatabase*>(self);
+    if (pages >= kInlineCheckpointPages) {
+      // The checkpointer cannot keep up: keep the WAL bounded as SQLite would by itself.
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      return SQLITE_OK;
+    }
+    {
+      std::lock_guard lock(d->checkpoint_mu_);
+      if (d->checkpoint_wanted_) return SQLITE_OK;
+      d->checkpoint_wanted_ = true;
+    }
+    d->checkpoint_cv_.notify_one();
+    return SQLITE_OK;
+  }
+
+  // PASSIVE checkpoints on their own connection: they copy WAL frames into the database (and
+  // sync both, as synchronous=NORMAL asks) while the writer goes on committing, instead of
+  // stalling the writer, and so every waiting request, for the copy and the fsyncs.
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mu_);
+    for (;;) {
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || checkpoint_stop_; });
+      if (checkpoint_stop_) return;
+      checkpoint_wanted_ = false;
+      lock.unlock();
+      int rc = sqlite3_wal_checkpoint_v2(checkpoint_conn_->handle(), nullptr,
+                                         SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        log::Warn("background checkpoint failed: " + std::string(sqlite3_errstr(rc)));
+      }
+      lock.lock();
+    }
+  }
+
   void WriterLoop() {
     t_in_writer = true;
-    std::vector<WriteTask*> group;
+    std::vector<std::shared_ptr<WriteTask>> group;
     for (;;) {
       {
         std::unique_lock lock(write_mu_);
@@ -310,16 +386,29 @@ class SqliteDatabase final : public Database {
     }
   }
 
-  void CommitGroup(std::vector<WriteTask*>& group) {
+  // Publishes each task's result, then wakes the first caller (WriteTask: the rest are woken
+  // by the callers).
+  static void FinishGroup(std::vector<std::shared_ptr<WriteTask>>& group) {
+    for (size_t i = 0; i < group.size(); ++i) {
+      for (size_t k = 0; k < 2; ++k) {
+        size_t child = 2 * i + 1 + k;
+        if (child < group.size()) group[i]->wake[k] = group[child];
+      }
+    }
+    group[0]->Finish();
+  }
+
+  void CommitGroup(std::vector<std::shared_ptr<WriteTask>>& group) {
     SqliteConn& conn = *writer_conn_;
     Status begin = conn.Exec("BEGIN IMMEDIATE");
     if (!begin.ok()) {
-      for (WriteTask* t : group) t->done.set_value(begin);
+      for (auto& t : group) t->result = begin;
+      FinishGroup(group);
       return;
     }
     std::vector<Status> results;
     results.reserve(group.size());
-    for (WriteTask* t : group) {
+    for (auto& t : group) {
       Status s = conn.Exec("SAVEPOINT w");
       SqliteTx tx(conn);
       if (s.ok()) {
@@ -347,8 +436,9 @@ class SqliteDatabase final : public Database {
     }
     for (size_t i = 0; i < group.size(); ++i) {
       if (!commit.ok() && results[i].ok()) results[i] = commit;
-      group[i]->done.set_value(std::move(results[i]));
+      group[i]->result = std::move(results[i]);
     }
+    FinishGroup(group);
   }
 
   std::unique_ptr<SqliteConn> writer_conn_;
@@ -360,9 +450,16 @@ class SqliteDatabase final : public Database {
 
   std::mutex write_mu_;
   std::condition_variable write_cv_;
-  std::deque<WriteTask*> queue_;
+  std::deque<std::shared_ptr<WriteTask>> queue_;
   std::atomic<bool> closed_{false};
   std::thread writer_thread_;
+
+  std::unique_ptr<SqliteConn> checkpoint_conn_;  // used only by checkpoint_thread_
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;  // guarded by checkpoint_mu_
+  bool checkpoint_stop_ = false;    // guarded by checkpoint_mu_
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace
@@ -377,7 +474,13 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const Open
     RALLY_ASSIGN_OR_RETURN(auto r, OpenConn(path, options, /*writer=*/false));
     readers.push_back(std::move(r));
   }
-  return std::unique_ptr<Database>(new SqliteDatabase(std::move(writer), std::move(readers)));
+  // The checkpointer needs a file with a WAL; an in-memory database has neither.
+  std::unique_ptr<SqliteConn> checkpointer;
+  if (path != ":memory:" && path.rfind("file::memory:", 0) != 0) {
+    RALLY_ASSIGN_OR_RETURN(checkpointer, OpenConn(path, options, /*writer=*/true));
+  }
+  return std::unique_ptr<Database>(
+      new SqliteDatabase(std::move(writer), std::move(readers), std::move(checkpointer)));
 }
 
 }  // namespace rally::storage
