@@ -14,6 +14,7 @@
 #include "api/companies_api.h"
 #include "api/contacts_api.h"
 #include "api/custom_fields_api.h"
+#include "api/jobs_api.h"
 #include "api/openapi.h"
 #include "api/tags_api.h"
 #include "auth/auth_service.h"
@@ -22,6 +23,7 @@
 #include "contacts/contact_service.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "jobs/job_runner.h"
 
 namespace rally::app {
 
@@ -81,6 +83,7 @@ RallyServer::RallyServer(std::unique_ptr<Services> services, ServeOptions option
   api::AddCompaniesRoutes(r, auth, *s.companies);
   api::AddContactsRoutes(r, auth, *s.contacts, *s.timeline);
   api::AddTagsRoutes(r, auth, *s.tags);
+  api::AddJobsRoutes(r, auth, *s.jobs);
 }
 
 RallyServer::~RallyServer() {
@@ -98,6 +101,7 @@ Result<uint16_t> RallyServer::Start() {
   so.access_log = impl_->options.access_log;
   impl_->server = std::make_unique<http::Server>(so, impl_->router);
   RALLY_ASSIGN_OR_RETURN(uint16_t port, impl_->server->Start());
+  services_->job_runner->Start();
 
   impl_->maintenance = std::thread([this] {
     std::unique_lock lock(impl_->mu);
@@ -121,6 +125,9 @@ void RallyServer::Stop() {
   }
   impl_->cv.notify_all();
   if (impl_->server) impl_->server->Stop();
+  // After the server: no request submits more work. Running jobs get the runner's grace period,
+  // then go back to the queue for another process.
+  if (services_ && services_->job_runner) services_->job_runner->Stop();
   if (impl_->maintenance.joinable()) impl_->maintenance.join();
 }
 

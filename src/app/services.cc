@@ -5,6 +5,8 @@
 #include "contacts/contact_service.h"
 #include "events/event_bus.h"
 #include "fields/custom_fields.h"
+#include "jobs/job_queue.h"
+#include "jobs/job_runner.h"
 #include "segments/tag_service.h"
 #include "storage/migrations.h"
 #include "timeline/timeline_service.h"
@@ -15,13 +17,16 @@ Services::Services() = default;
 
 Services::~Services() {
   // Services hold references to the database and to each other: tear down in reverse order of
-  // construction, then close the database (which finishes queued writes).
+  // construction, then close the database (which finishes queued writes). The runner first:
+  // its handlers may use any service.
+  job_runner.reset();
   tags.reset();
   contacts.reset();
   companies.reset();
   timeline.reset();
   custom_fields.reset();
   auth.reset();
+  jobs.reset();
   events.reset();
   if (db) db->Close();
 }
@@ -36,12 +41,14 @@ Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config) {
 
   // The wiring, bottom of the layering first.
   s->events = std::make_unique<events::EventBus>();
+  s->jobs = std::make_unique<jobs::JobQueue>(*s->db);
   s->auth = std::make_unique<auth::AuthService>(*s->db, config.auth);
   s->custom_fields = std::make_unique<fields::CustomFieldService>(*s->db);
   s->timeline = std::make_unique<timeline::TimelineService>(*s->db);
   s->companies = std::make_unique<companies::CompanyService>(*s->db);
   s->contacts = std::make_unique<contacts::ContactService>(*s->db, *s->events, *s->companies);
   s->tags = std::make_unique<segments::TagService>(*s->db, *s->events, *s->contacts);
+  s->job_runner = std::make_unique<jobs::Runner>(*s->jobs, jobs::RunnerOptions{});
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include "storage/database.h"
 
 namespace rally::events { class EventBus; }
+namespace rally::jobs { class JobQueue; class Runner; }
 namespace rally::fields { class CustomFieldService; }
 namespace rally::timeline { class TimelineService; }
 namespace rally::companies { class CompanyService; }
@@ -31,6 +32,11 @@ struct Services {
 
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<events::EventBus> events;
+  // The durable job queue; features register their handlers on it while being wired. The
+  // runner is built here but started only by `rally serve` (RallyServer::Start), so one-shot
+  // CLI commands submit jobs without running other processes' work.
+  std::unique_ptr<jobs::JobQueue> jobs;
+  std::unique_ptr<jobs::Runner> job_runner;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<fields::CustomFieldService> custom_fields;
   std::unique_ptr<timeline::TimelineService> timeline;

@@ -11,11 +11,13 @@
 
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "api/openapi.h"
 #include "auth/auth_service.h"
 #include "fixtures/test_app.h"
 #include "http/router.h"
+#include "jobs/job_queue.h"
 
 namespace rally::api {
 namespace {
@@ -625,6 +627,26 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
   const std::string c = "/api/v1/contacts/" + contact;
   const std::string cf = "/api/v1/custom-fields/" + field;
 
+  // Jobs: one that ran to success, one waiting a day (so it can be canceled), both the admin's.
+  jobs::JobQueue& queue = *app_.services().jobs;
+  queue.RegisterHandler("test.probe", [](jobs::JobContext& ctx) {
+    RALLY_RETURN_IF_ERROR(ctx.ReportProgress(json::object{{"done", 1}, {"total", 1}, {"message", "rows"}}));
+    ctx.SetResult(json::object{{"rows", 1}});
+    return Status::Ok();
+  });
+  jobs::SubmitOptions by_admin;
+  by_admin.created_by = app_.admin_user_id();
+  by_admin.actor = jobs::JobActor{"user", app_.admin_user_id()};
+  auto done_job = queue.Submit(app_.workspace_id(), "test.probe", json::object{{"file", "a.csv"}}, by_admin);
+  by_admin.run_after = Now() + kMicrosPerDay;
+  auto waiting_job = queue.Submit(app_.workspace_id(), "test.probe", nullptr, by_admin);
+  ASSERT_TRUE(done_job.ok() && waiting_job.ok());
+  for (int i = 0; i < 1000 && queue.Get(app_.workspace_id(), *done_job)->state != jobs::JobState::kSucceeded; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(queue.Get(app_.workspace_id(), *done_job)->state, jobs::JobState::kSucceeded) << "the server runs jobs";
+  const std::string done = "/api/v1/jobs/" + IdToString(*done_job);
+  const std::string waiting = "/api/v1/jobs/" + IdToString(*waiting_job);
+
   const std::vector<Probe> probes = {
       {"health", "GET", "/healthz", "/healthz", "", 200, ""},
       {"metrics", "GET", "/metrics", "/metrics", "", 200},
@@ -755,6 +777,18 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
       {"merge unknown tag", "POST", "/api/v1/tags/{id}/merge", "/api/v1/tags/" + lead + "/merge", R"({"into":")" + inbound + R"("})", 404},
       {"delete tag", "DELETE", "/api/v1/tags/{id}", "/api/v1/tags/" + inbound, "", 204},
       {"delete unknown tag", "DELETE", "/api/v1/tags/{id}", "/api/v1/tags/" + inbound, "", 404},
+
+      {"jobs", "GET", "/api/v1/jobs", "/api/v1/jobs?limit=1", "", 200},
+      {"jobs by state and kind", "GET", "/api/v1/jobs", "/api/v1/jobs?state=succeeded&kind=test.probe", "", 200},
+      {"jobs bad state", "GET", "/api/v1/jobs", "/api/v1/jobs?state=done", "", 422},
+      {"jobs bad cursor", "GET", "/api/v1/jobs", "/api/v1/jobs?cursor=next", "", 422},
+      {"job", "GET", "/api/v1/jobs/{id}", done, "", 200},
+      {"waiting job", "GET", "/api/v1/jobs/{id}", waiting, "", 200, member_token},
+      {"unknown job", "GET", "/api/v1/jobs/{id}", "/api/v1/jobs/1", "", 404},
+      {"cancel another's job as member", "POST", "/api/v1/jobs/{id}/cancel", waiting + "/cancel", "", 403, member_token},
+      {"cancel job", "POST", "/api/v1/jobs/{id}/cancel", waiting + "/cancel", "", 200},
+      {"cancel a succeeded job", "POST", "/api/v1/jobs/{id}/cancel", done + "/cancel", "", 409},
+      {"cancel unknown job", "POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/1/cancel", "", 404},
 
       // Last: it ends the session the probes above used.
       {"logout", "POST", "/api/v1/auth/logout", "/api/v1/auth/logout", "", 204, "", {cookie, csrf}},
