@@ -143,13 +143,14 @@ Result<std::optional<Job>> JobRepository::Claim(storage::Transaction& tx, const 
   // One statement: the subquery picks the oldest due job and, on PostgreSQL, locks it while
   // skipping rows other claimers hold, so concurrent claims never wait on or take the same job.
   // On SQLite the single writer runs claims one after another, so the same statement without the
-  // locking clause is correct there.
+  // locking clause is correct there. The outer WHERE names the key alone, so the update finds
+  // the row by primary key (the subquery's lock keeps it queued until then).
   std::vector<Value> params{owner, lease_expires_at, now, now, now};
   std::string sql =
       "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, "
       "lease_expires_at = ?, "
       "updated_at = ?, started_at = COALESCE(started_at, ?) "
-      "WHERE state = 'queued' AND (workspace_id, id) = (SELECT workspace_id, id FROM jobs "
+      "WHERE (workspace_id, id) = (SELECT workspace_id, id FROM jobs "
       "WHERE state = 'queued' AND run_after <= ? AND " +
       KindIn(kinds, params) + " ORDER BY run_after, id LIMIT 1" +
       std::string(storage::ForUpdateSkipLocked(tx.dialect())) + ") RETURNING " RALLY_JOB_COLUMNS;
