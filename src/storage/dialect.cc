@@ -9,6 +9,20 @@ std::string RewritePlaceholdersForPostgres(std::string_view sql) {
   char quote = 0;
   for (size_t i = 0; i < sql.size(); ++i) {
     char c = sql[i];
+    if (!quote && c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      size_t end = sql.find('\n', i);
+      if (end == std::string_view::npos) end = sql.size();
+      out.append(sql.substr(i, end - i));
+      i = end - 1;
+      continue;
+    }
+    if (!quote && c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t end = sql.find("*/", i + 2);
+      end = end == std::string_view::npos ? sql.size() : end + 2;
+      out.append(sql.substr(i, end - i));
+      i = end - 1;
+      continue;
+    }
     if (quote) {
       out.push_back(c);
       if (c == quote) quote = 0;  // a doubled quote re-enters the literal on the next char
@@ -35,6 +49,17 @@ std::string_view ForUpdateSkipLocked(Dialect d) {
 std::string JsonField(Dialect d, std::string_view column) {
   if (d == Dialect::kPostgres) return "(" + std::string(column) + " ->> ?)";
   return "json_extract(" + std::string(column) + ", '$.' || ?)";
+}
+
+Status SerializeTransaction(Transaction& tx, int64_t key) {
+  if (tx.dialect() != Dialect::kPostgres) return Status::Ok();
+  RALLY_RETURN_IF_ERROR(UseReadCommitted(tx));
+  return tx.Query("SELECT pg_advisory_xact_lock(?)", {key}, [](const Row&) { return true; });
+}
+
+Status UseReadCommitted(Transaction& tx) {
+  if (tx.dialect() != Dialect::kPostgres) return Status::Ok();
+  return tx.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").status();
 }
 
 }  // namespace rally::storage

@@ -10,7 +10,8 @@
 
 namespace rally::storage {
 
-// Rewrites `?` placeholders (outside string literals and quoted identifiers) to $1..$n.
+// Rewrites `?` placeholders (outside string literals, quoted identifiers and comments) to
+// $1..$n. (So PostgreSQL's jsonb `?` operators cannot be written; use jsonb_exists().)
 std::string RewritePlaceholdersForPostgres(std::string_view sql);
 
 // Case-insensitive LIKE: "LIKE" on SQLite (ASCII-insensitive by default), "ILIKE" on PostgreSQL.
@@ -24,5 +25,19 @@ std::string_view ForUpdateSkipLocked(Dialect d);
 // json_extract(col, '$.' || ?) on SQLite, (col ->> ?) on PostgreSQL (jsonb).
 // REQUIRES: keys are plain identifiers ([a-z0-9_]).
 std::string JsonField(Dialect d, std::string_view column);
+
+// Makes the rest of `tx` run one caller at a time across every process sharing the database,
+// each seeing what the previous one committed: on PostgreSQL, switches the transaction to
+// READ COMMITTED and takes a transaction-scoped advisory lock on `key`; on SQLite, does nothing
+// (its single writer already runs one write at a time). For schema migrations and the like.
+// REQUIRES: called before any other statement of the transaction.
+// Errors: those of Connection::Execute.
+Status SerializeTransaction(Transaction& tx, int64_t key);
+
+// Runs the rest of `tx` at READ COMMITTED on PostgreSQL (each statement sees what others have
+// committed, and rows locked FOR UPDATE SKIP LOCKED are skipped without serialization
+// failures): for queue claims. Writes are SERIALIZABLE by default. A no-op on SQLite.
+// REQUIRES: called before any other statement of the transaction.
+Status UseReadCommitted(Transaction& tx);
 
 }  // namespace rally::storage
