@@ -433,11 +433,12 @@ Status ContactRepository::SetCustom(storage::Transaction& tx, Id ws, Id id,
 
 Result<std::vector<std::pair<Id, json::object>>> ContactRepository::FindWithCustomKey(
     storage::Connection& c, Id ws, std::string_view key) {
-  // The stored JSON always quotes its keys, so this LIKE finds a superset of the holders.
+  // The stored JSON always quotes its keys, so this LIKE finds a superset of the holders. (The
+  // CAST: PostgreSQL keeps `custom` as json, which has no LIKE.)
   std::string pattern = "%\"" + std::string(key) + "\"%";
   std::vector<std::pair<Id, json::object>> out;
   RALLY_RETURN_IF_ERROR(c.Query("SELECT id, custom FROM contacts WHERE workspace_id = ? AND "
-                                "custom LIKE ?",
+                                "CAST(custom AS TEXT) LIKE ?",
                                 {ws, pattern}, [&](const storage::Row& r) {
                                   auto v = ParseJson(r.Text(1));
                                   if (v.ok() && v->is_object()) {
