@@ -2,7 +2,7 @@
 
 namespace rally::storage {
 
-std::string RewritePlaceholdersForPostgres(std::string_view sql) {
+std::string RewritePlaceholdersForPostgres(std::string_view sql, int* count) {
   std::string out;
   out.reserve(sql.size() + 16);
   int n = 0;
@@ -37,6 +37,7 @@ std::string RewritePlaceholdersForPostgres(std::string_view sql) {
       out.push_back(c);
     }
   }
+  if (count) *count = n;
   return out;
 }
 
@@ -55,6 +56,11 @@ Status SerializeTransaction(Transaction& tx, int64_t key) {
   if (tx.dialect() != Dialect::kPostgres) return Status::Ok();
   RALLY_RETURN_IF_ERROR(UseReadCommitted(tx));
   return tx.Query("SELECT pg_advisory_xact_lock(?)", {key}, [](const Row&) { return true; });
+}
+
+Status UseSerializable(Transaction& tx) {
+  if (tx.dialect() != Dialect::kPostgres) return Status::Ok();
+  return tx.Execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").status();
 }
 
 Status UseReadCommitted(Transaction& tx) {

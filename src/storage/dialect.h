@@ -12,7 +12,8 @@ namespace rally::storage {
 
 // Rewrites `?` placeholders (outside string literals, quoted identifiers and comments) to
 // $1..$n. (So PostgreSQL's jsonb `?` operators cannot be written; use jsonb_exists().)
-std::string RewritePlaceholdersForPostgres(std::string_view sql);
+// `*count` (when given) receives the number of placeholders.
+std::string RewritePlaceholdersForPostgres(std::string_view sql, int* count = nullptr);
 
 // Case-insensitive LIKE: "LIKE" on SQLite (ASCII-insensitive by default), "ILIKE" on PostgreSQL.
 std::string_view ILike(Dialect d);
@@ -34,10 +35,19 @@ std::string JsonField(Dialect d, std::string_view column);
 // Errors: those of Connection::Execute.
 Status SerializeTransaction(Transaction& tx, int64_t key);
 
-// Runs the rest of `tx` at READ COMMITTED on PostgreSQL (each statement sees what others have
-// committed, and rows locked FOR UPDATE SKIP LOCKED are skipped without serialization
-// failures): for queue claims. Writes are SERIALIZABLE by default. A no-op on SQLite.
+// Isolation of a write transaction on PostgreSQL (SQLite's single writer is serializable
+// anyway, so both are no-ops there). Writes run REPEATABLE READ by default: one snapshot, and a
+// row that a concurrent transaction changed since fails the write with a serialization error
+// (Database::Write runs the closure again), so read-modify-write of the same rows is safe.
+//
+// UseSerializable: also when the closure checks an invariant over rows that concurrent closures
+// of the same kind change (write skew: "at least one admin remains" while two admins are
+// demoted at once). Costs retries under contention; use it for such checks only.
+// UseReadCommitted: each statement sees what others have committed (queue claims with
+// FOR UPDATE SKIP LOCKED).
 // REQUIRES: called before any other statement of the transaction.
+// Errors: those of Connection::Execute.
+Status UseSerializable(Transaction& tx);
 Status UseReadCommitted(Transaction& tx);
 
 }  // namespace rally::storage

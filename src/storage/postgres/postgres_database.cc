@@ -23,6 +23,10 @@ namespace {
 constexpr int kMaxWriteAttempts = 8;           // first try + retries after serialization failures
 constexpr size_t kMaxCachedStatements = 2000;  // per connection; then the cache starts over
 constexpr unsigned kBoolOid = 16;              // pg_type.oid of boolean
+// Writes run REPEATABLE READ: one snapshot, and a row changed by a concurrent transaction since
+// fails the write (40001) instead of being overwritten, so read-modify-write closures retry
+// rather than lose updates (docs/decisions/0006-postgres-backend.md).
+constexpr const char* kWriteBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ";
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
@@ -41,10 +45,14 @@ bool IsConnectionState(std::string_view state) {
 
 bool IsRetryableState(std::string_view state) { return state == "40001" || state == "40P01"; }
 
-// Maps a failed result (or, without one, the connection's error) to a Status.
+// Maps a failed result (or, without one, the connection's error) to a Status. The message is
+// the server's primary one alone: its DETAIL would quote the row's values (a duplicate key),
+// which may travel on to an API client.
 Status PgError(PGconn* conn, const PGresult* res, std::string_view what) {
-  std::string msg = TrimMessage(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+  const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string msg = TrimMessage(primary ? primary : PQerrorMessage(conn));
   if (msg.empty()) msg = TrimMessage(PQerrorMessage(conn));
+  if (msg.empty()) msg = "unknown error";
   const char* raw_state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string_view state = raw_state ? raw_state : "";
   std::string text = std::string(what) + ": " + msg;
@@ -92,6 +100,8 @@ class PgRow final : public Row {
   }
   std::string_view Text(int col) const override {
     if (IsNull(col)) return {};
+    // Booleans read as SQLite shows them ("1"/"0"), not as PostgreSQL spells them ("t"/"f").
+    if (PQftype(res_, col) == kBoolOid) return Int(col) ? "1" : "0";
     return {PQgetvalue(res_, row_, col), static_cast<size_t>(PQgetlength(res_, row_, col))};
   }
 
@@ -143,6 +153,12 @@ class TextParams {
 
 // One libpq connection with its prepared-statement cache. Not thread-safe: used by one thread
 // at a time (the pool hands it out).
+//
+// Round trips are what a request waits for, so a transaction costs as few as possible: BEGIN
+// travels with the transaction's first statement, and a new statement's Parse with its first
+// Execute (one libpq pipeline, one round trip); a read's closing ROLLBACK is sent without
+// waiting, its answer collected before the connection's next command. A transaction that ran
+// no statement sends nothing at all.
 class PgConn final : public Connection {
  public:
   explicit PgConn(PGconn* conn) : conn_(conn) {}
@@ -151,16 +167,8 @@ class PgConn final : public Connection {
   Dialect dialect() const override { return Dialect::kPostgres; }
 
   Status ExecScript(std::string_view script) override {
-    ResultPtr res = Wrap(nullptr);
-    {
-      ScopedBlocking blocking;
-      res = Wrap(PQexec(conn_, std::string(script).c_str()));
-    }
-    ExecStatusType st = PQresultStatus(res.get());
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
-      return Status::Ok();
-    }
-    return Failed(res.get(), "script");
+    RALLY_RETURN_IF_ERROR(SendPendingBegin());
+    return Exec(std::string(script).c_str(), "script");
   }
 
   Result<int64_t> Execute(std::string_view sql, Params params) override {
@@ -173,27 +181,48 @@ class PgConn final : public Connection {
     return Run(sql, params, &fn, nullptr);
   }
 
-  // Transaction control (BEGIN, COMMIT, ...). `*command` receives the server's command tag.
-  Status Control(const char* sql, std::string* command = nullptr) {
-    ResultPtr res = Wrap(nullptr);
-    {
-      ScopedBlocking blocking;
-      res = Wrap(PQexec(conn_, sql));
+  // Starts a transaction with `begin` (a static string), sent with the first statement.
+  void StartTransaction(const char* begin) {
+    pending_begin_ = begin;
+    first_exchange_lost_ = false;
+    failed_state_.clear();
+    failed_status_ = Status::Ok();
+    failed_conflict_.clear();
+  }
+
+  // Commits and waits for the answer; `*tag` receives the server's command tag ("COMMIT", or
+  // "ROLLBACK" when the transaction had failed).
+  Status Commit(std::string* tag) {
+    if (pending_begin_) {  // nothing was sent: nothing to commit
+      pending_begin_ = nullptr;
+      *tag = "COMMIT";
+      return Status::Ok();
     }
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return Failed(res.get(), sql);
-    if (command) *command = PQcmdStatus(res.get());
-    return Status::Ok();
+    return Exec("COMMIT", "commit", tag);
+  }
+
+  // Ends the transaction without keeping anything, without waiting for the server's answer.
+  void RollbackAsync() {
+    if (pending_begin_) {
+      pending_begin_ = nullptr;
+      return;
+    }
+    if (broken() || pending_answer_) return;
+    if (PQsendQuery(conn_, "ROLLBACK") == 1) pending_answer_ = true;
   }
 
   bool broken() const { return PQstatus(conn_) == CONNECTION_BAD; }
 
-  // The SQLSTATE of the first statement that failed since the last ResetTxState, if any.
+  // Whether the connection was found dead by the transaction's first exchange with the server,
+  // so that nothing of the transaction ran and it may be run again on another connection.
+  bool first_exchange_lost() const { return first_exchange_lost_; }
+
+  // The SQLSTATE of the transaction's first failed statement ("" when none failed), and the
+  // status it was reported with.
   const std::string& failed_state() const { return failed_state_; }
   const Status& failed_status() const { return failed_status_; }
-  void ResetTxState() {
-    failed_state_.clear();
-    failed_status_ = Status::Ok();
-  }
+  // The constraint and key of that failure (a unique violation: which row was in the way).
+  const std::string& failed_conflict() const { return failed_conflict_; }
 
  private:
   Status Failed(const PGresult* res, std::string_view what) {
@@ -202,74 +231,167 @@ class PgConn final : public Connection {
       const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
       failed_state_ = state ? state : (broken() ? "08006" : "XX000");
       failed_status_ = s;
+      const char* constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+      const char* detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : nullptr;
+      failed_conflict_ = std::string(constraint ? constraint : "") + "|" + (detail ? detail : "");
     }
     return s;
   }
 
-  // The name of the prepared statement for `sql`, preparing it on first use.
-  Result<const std::string*> Prepare(std::string_view sql, size_t nparams) {
-    auto it = cache_.find(sql);
-    if (it != cache_.end()) return &it->second.name;
-    if (cache_.size() >= kMaxCachedStatements) {
-      // Rare (dynamic SQL with many shapes): start over rather than track recency.
-      RALLY_RETURN_IF_ERROR(Control("DEALLOCATE ALL"));
-      cache_.clear();
+  // Collects the answer to a command sent without waiting (a read's ROLLBACK).
+  Status CollectPendingAnswer() {
+    if (!pending_answer_) return Status::Ok();
+    pending_answer_ = false;
+    Status s;
+    ScopedBlocking blocking;
+    while (PGresult* r = PQgetResult(conn_)) {
+      ResultPtr res = Wrap(r);
+      if (s.ok() && PQresultStatus(r) != PGRES_COMMAND_OK) s = PgError(conn_, r, "rollback");
     }
-    std::string name = "r" + std::to_string(++statement_counter_);
-    std::string text = RewritePlaceholdersForPostgres(sql);
+    if (s.ok() && broken()) s = PgError(conn_, nullptr, "rollback");
+    return s;
+  }
+
+  // Starts the exchange that opens the transaction: marks it lost when the connection is.
+  Status LostIfBroken(Status s, bool opening) {
+    if (!s.ok() && opening && broken()) first_exchange_lost_ = true;
+    return s;
+  }
+
+  Status SendPendingBegin() {
+    bool opening = pending_begin_ != nullptr;
+    RALLY_RETURN_IF_ERROR(LostIfBroken(CollectPendingAnswer(), opening));
+    if (!opening) return Status::Ok();
+    const char* begin = pending_begin_;
+    pending_begin_ = nullptr;
+    return LostIfBroken(Exec(begin, "begin"), true);
+  }
+
+  // One command without parameters, waiting for its answer.
+  Status Exec(const char* sql, std::string_view what, std::string* tag = nullptr) {
+    RALLY_RETURN_IF_ERROR(CollectPendingAnswer());
     ResultPtr res = Wrap(nullptr);
     {
       ScopedBlocking blocking;
-      res = Wrap(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
+      res = Wrap(PQexec(conn_, sql));
     }
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return Failed(res.get(), "prepare");
-    {
-      ScopedBlocking blocking;
-      res = Wrap(PQdescribePrepared(conn_, name.c_str()));
+    ExecStatusType st = PQresultStatus(res.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+      return Failed(res.get(), what);
     }
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return Failed(res.get(), "describe");
-    int expected = PQnparams(res.get());
-    auto [pos, inserted] = cache_.emplace(std::string(sql), Prepared{std::move(name), expected});
-    (void)inserted;
-    if (static_cast<size_t>(expected) != nparams) {
-      return Internal("statement takes " + std::to_string(expected) + " parameters, got " +
-                      std::to_string(nparams));
+    if (tag) *tag = PQcmdStatus(res.get());
+    return Status::Ok();
+  }
+
+  // Hands a statement's result to `fn` row by row, and its row count to `changed`.
+  Status Deliver(const PGresult* res, const RowFn* fn, int64_t* changed) {
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return Failed(res, "query");
+    if (st == PGRES_TUPLES_OK && fn) {
+      PgRow row(res);
+      int n = PQntuples(res);
+      for (int i = 0; i < n; ++i) {
+        row.set_row(i);
+        if (!(*fn)(row)) break;
+      }
     }
-    return &pos->second.name;
+    if (changed) *changed = std::strtoll(PQcmdTuples(const_cast<PGresult*>(res)), nullptr, 10);
+    return Status::Ok();
   }
 
   Status Run(std::string_view sql, Params params, const RowFn* fn, int64_t* changed) {
-    auto it = cache_.find(sql);
-    if (it != cache_.end() && static_cast<size_t>(it->second.params) != params.size()) {
-      return Internal("statement takes " + std::to_string(it->second.params) +
-                      " parameters, got " + std::to_string(params.size()));
-    }
-    RALLY_ASSIGN_OR_RETURN(const std::string* name, Prepare(sql, params.size()));
     RALLY_RETURN_IF_ERROR(text_params_.Set(params));
-    ResultPtr res = Wrap(nullptr);
-    {
-      ScopedBlocking blocking;
-      res = Wrap(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
-                                text_params_.values(), nullptr, nullptr, 0));
+    auto it = cache_.find(sql);
+    if (it == cache_.end() && cache_.size() >= kMaxCachedStatements) {
+      // Rare (dynamic SQL of many shapes): start over rather than track recency.
+      RALLY_RETURN_IF_ERROR(SendPendingBegin());
+      RALLY_RETURN_IF_ERROR(Exec("DEALLOCATE ALL", "deallocate"));
+      cache_.clear();
     }
-    ExecStatusType st = PQresultStatus(res.get());
-    if (st == PGRES_TUPLES_OK) {
-      if (fn) {
-        PgRow row(res.get());
-        int n = PQntuples(res.get());
-        for (int i = 0; i < n; ++i) {
-          row.set_row(i);
-          if (!(*fn)(row)) break;
-        }
+    int expected = 0;
+    std::string parse_text, new_name;
+    const std::string* name;
+    if (it != cache_.end()) {
+      expected = it->second.params;
+      name = &it->second.name;
+    } else {
+      parse_text = RewritePlaceholdersForPostgres(sql, &expected);
+      new_name = "r" + std::to_string(++statement_counter_);
+      name = &new_name;
+    }
+    if (static_cast<size_t>(expected) != params.size()) {
+      return Internal("statement takes " + std::to_string(expected) + " parameters, got " +
+                      std::to_string(params.size()));
+    }
+    int nparams = static_cast<int>(params.size());
+
+    if (pending_begin_ == nullptr && it != cache_.end()) {
+      // The common case: one prepared statement, one round trip.
+      RALLY_RETURN_IF_ERROR(CollectPendingAnswer());
+      ResultPtr res = Wrap(nullptr);
+      {
+        ScopedBlocking blocking;
+        res = Wrap(PQexecPrepared(conn_, name->c_str(), nparams, text_params_.values(), nullptr,
+                                  nullptr, 0));
       }
-      if (changed) *changed = std::strtoll(PQcmdTuples(res.get()), nullptr, 10);
-      return Status::Ok();
+      return Deliver(res.get(), fn, changed);
     }
-    if (st == PGRES_COMMAND_OK) {
-      if (changed) *changed = std::strtoll(PQcmdTuples(res.get()), nullptr, 10);
-      return Status::Ok();
+
+    // BEGIN and/or Parse before the Execute: one pipeline.
+    bool opening = pending_begin_ != nullptr;
+    RALLY_RETURN_IF_ERROR(LostIfBroken(CollectPendingAnswer(), opening));
+    const char* begin = pending_begin_;
+    pending_begin_ = nullptr;
+    ScopedBlocking blocking;
+    bool sent = PQenterPipelineMode(conn_) == 1;
+    if (sent && begin) sent = PQsendQueryParams(conn_, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    if (sent && !parse_text.empty()) {
+      sent = PQsendPrepare(conn_, name->c_str(), parse_text.c_str(), 0, nullptr) == 1;
     }
-    return Failed(res.get(), "query");
+    if (sent) {
+      sent = PQsendQueryPrepared(conn_, name->c_str(), nparams, text_params_.values(), nullptr,
+                                 nullptr, 0) == 1;
+    }
+    if (sent) sent = PQpipelineSync(conn_) == 1;
+    if (!sent) {
+      Status s = Failed(nullptr, "send");
+      PQexitPipelineMode(conn_);
+      return LostIfBroken(s, opening);
+    }
+    // One result per command (then a null), and the sync's.
+    Status s;
+    bool parsed = false;
+    auto next = [&](std::string_view what, bool deliver) {
+      PGresult* r = PQgetResult(conn_);
+      if (r == nullptr) {
+        if (s.ok()) s = Failed(nullptr, what);
+        return false;
+      }
+      ResultPtr res = Wrap(r);
+      ExecStatusType st = PQresultStatus(r);
+      if (st == PGRES_PIPELINE_ABORTED) {
+        // Skipped because an earlier command of the pipeline failed: that one is the error.
+      } else if (deliver) {
+        Status d = Deliver(r, fn, changed);
+        if (s.ok()) s = d;
+      } else if (st != PGRES_COMMAND_OK) {
+        if (s.ok()) s = Failed(r, what);
+      } else if (what == "prepare") {
+        parsed = true;
+      }
+      while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // up to the command's null
+      return !broken();
+    };
+    bool alive = (!begin || next("begin", false)) &&
+                 (parse_text.empty() || next("prepare", false)) && next("query", true);
+    if (alive) {
+      ResultPtr sync = Wrap(PQgetResult(conn_));
+      if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC && s.ok()) s = Failed(sync.get(), "sync");
+    }
+    PQexitPipelineMode(conn_);
+    // A prepared statement outlives a failed Execute (and a rolled-back transaction).
+    if (parsed) cache_.emplace(std::string(sql), Prepared{std::move(new_name), expected});
+    return LostIfBroken(s, opening);
   }
 
   struct Prepared {
@@ -285,8 +407,12 @@ class PgConn final : public Connection {
   std::unordered_map<std::string, Prepared, Hash, std::equal_to<>> cache_;
   uint64_t statement_counter_ = 0;
   TextParams text_params_;
+  const char* pending_begin_ = nullptr;  // BEGIN not sent yet
+  bool pending_answer_ = false;          // a command's answer not collected yet
+  bool first_exchange_lost_ = false;
   std::string failed_state_;
   Status failed_status_;
+  std::string failed_conflict_;
 };
 
 class PgTx final : public Transaction {
@@ -311,7 +437,7 @@ Result<std::unique_ptr<PgConn>> Connect(const std::string& url) {
   const char* keys[] = {"connect_timeout", "application_name", "client_encoding", "options",
                         "dbname", nullptr};
   const char* values[] = {"10", "rally", "UTF8",
-                          "-c default_transaction_isolation=serializable -c TimeZone=UTC",
+                          "-c TimeZone=UTC",
                           url.c_str(), nullptr};
   PGconn* conn;
   {
@@ -347,18 +473,24 @@ class PgDatabase final : public Database {
   Dialect dialect() const override { return Dialect::kPostgres; }
 
   Status Read(const ReadFn& fn) override {
-    RALLY_ASSIGN_OR_RETURN(Lease lease, Begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-    Status s;
-    try {
-      s = fn(*lease.conn);
-    } catch (...) {
-      lease.conn->Control("ROLLBACK").IgnoreError();
+    for (int attempt = 1;; ++attempt) {
+      RALLY_ASSIGN_OR_RETURN(Lease lease, Acquire());
+      PgConn& conn = *lease.conn;
+      conn.StartTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      Status s;
+      try {
+        s = fn(conn);
+      } catch (...) {
+        conn.RollbackAsync();
+        Release(std::move(lease));
+        throw;
+      }
+      bool lost = conn.first_exchange_lost();
+      conn.RollbackAsync();  // read only: nothing to keep
       Release(std::move(lease));
-      throw;
+      if (!lost || attempt > 1) return s;
+      DropIdle();
     }
-    lease.conn->Control("ROLLBACK").IgnoreError();  // read only: nothing to keep
-    Release(std::move(lease));
-    return s;
   }
 
   Status Write(const WriteFn& fn) override {
@@ -367,10 +499,13 @@ class PgDatabase final : public Database {
     struct Reset {
       ~Reset() { t_in_write = false; }
     } reset;
-    std::mt19937 rng(std::random_device{}());
+    bool reconnected = false;
+    std::string last_conflict;  // of the last unique violation
     for (int attempt = 1;; ++attempt) {
-      RALLY_ASSIGN_OR_RETURN(Lease lease, Begin("BEGIN"));
-      PgTx tx(*lease.conn);
+      RALLY_ASSIGN_OR_RETURN(Lease lease, Acquire());
+      PgConn& conn = *lease.conn;
+      conn.StartTransaction(kWriteBegin);
+      PgTx tx(conn);
       Status s;
       try {
         s = fn(tx);
@@ -381,28 +516,47 @@ class PgDatabase final : public Database {
       }
       if (s.ok()) {
         std::string tag;
-        s = lease.conn->Control("COMMIT", &tag);
+        s = conn.Commit(&tag);
         if (s.ok() && tag != "COMMIT") {
           // The server answers COMMIT with ROLLBACK when a statement failed earlier in the
           // transaction and the closure carried on regardless.
-          s = lease.conn->failed_status().ok()
-                  ? Internal("transaction was rolled back by the server")
-                  : lease.conn->failed_status();
+          s = conn.failed_status().ok() ? Internal("transaction was rolled back by the server")
+                                        : conn.failed_status();
         }
       } else {
-        lease.conn->Control("ROLLBACK").IgnoreError();
+        conn.RollbackAsync();
       }
-      bool retry = !s.ok() && IsRetryableState(lease.conn->failed_state()) &&
-                   attempt < kMaxWriteAttempts;
+      bool lost = conn.first_exchange_lost();
+      const std::string state = conn.failed_state();
+      std::string conflict = conn.failed_conflict();
       std::vector<std::function<void()>> hooks = tx.TakeHooks();
       Release(std::move(lease));
       if (s.ok()) {
         for (auto& hook : hooks) hook();
         return s;
       }
-      if (!retry) return s;
+      if (lost && !reconnected) {
+        // The pooled connection had died (a server restart) before anything ran on it: the
+        // other idle ones are as dead; run the closure again on a new connection.
+        reconnected = true;
+        DropIdle();
+        continue;
+      }
+      if (attempt >= kMaxWriteAttempts) return s;
+      if (state == "23505") {
+        // A unique violation is usually a concurrent insert that the closure's own check could
+        // not see in its snapshot: run again, and the closure sees the row and answers as it
+        // would have. The same violation again on a fresh snapshot is a real one.
+        if (conflict == last_conflict) return s;
+        last_conflict = std::move(conflict);
+        continue;
+      }
+      // Lost a conflict with a concurrent transaction: run again on a fresh snapshot.
+      if (!IsRetryableState(state)) return s;
       // Conflicting writers back off for a random while, growing, so they stop colliding.
+      thread_local std::mt19937 rng(std::random_device{}());
       int max_us = 500 << std::min(attempt, 7);
+      ScopedBlocking blocking;
       std::this_thread::sleep_for(std::chrono::microseconds(
           std::uniform_int_distribution<int>(max_us / 4, max_us)(rng)));
     }
@@ -412,9 +566,9 @@ class PgDatabase final : public Database {
     std::unique_lock lock(mu_);
     if (closed_) return;
     closed_ = true;
-    cv_.notify_all();
+    free_cv_.notify_all();
     // Wait for connections in use to come back before closing them.
-    cv_.wait(lock, [&] { return in_use_ == 0; });
+    returned_cv_.wait(lock, [&] { return in_use_ == 0; });
     idle_.clear();
     open_ = 0;
   }
@@ -423,25 +577,6 @@ class PgDatabase final : public Database {
   struct Lease {
     std::unique_ptr<PgConn> conn;
   };
-
-  // A connection inside a transaction opened with `begin`. A pooled connection found broken
-  // (the server restarted since it was last used) is replaced once, as is every other idle one:
-  // nothing ran on it yet, so nothing is lost by trying again.
-  Result<Lease> Begin(const char* begin) {
-    for (int attempt = 0;; ++attempt) {
-      RALLY_ASSIGN_OR_RETURN(Lease lease, Acquire());
-      lease.conn->ResetTxState();
-      Status s = lease.conn->Control(begin);
-      if (s.ok()) {
-        lease.conn->ResetTxState();
-        return lease;
-      }
-      bool broken = lease.conn->broken();
-      Release(std::move(lease));
-      if (!broken || attempt > 0) return s;
-      DropIdle();
-    }
-  }
 
   Result<Lease> Acquire() {
     std::unique_lock lock(mu_);
@@ -456,7 +591,7 @@ class PgDatabase final : public Database {
       }
       if (open_ < max_ || t_held > 0) break;
       ScopedBlocking blocking;
-      cv_.wait(lock);
+      free_cv_.wait(lock);
     }
     ++open_;
     ++in_use_;
@@ -466,7 +601,8 @@ class PgDatabase final : public Database {
       lock.lock();
       --open_;
       --in_use_;
-      cv_.notify_all();
+      free_cv_.notify_one();
+      if (closed_) returned_cv_.notify_all();
       return conn.status();
     }
     ++t_held;
@@ -485,8 +621,10 @@ class PgDatabase final : public Database {
       } else {
         idle_.push_back(std::move(lease.conn));
       }
+      if (closed_) returned_cv_.notify_all();
     }
-    cv_.notify_all();
+    // One connection came free: wake one waiter (waking all would have them fight for it).
+    free_cv_.notify_one();
   }
 
   void DropIdle() {
@@ -496,13 +634,14 @@ class PgDatabase final : public Database {
       drop.swap(idle_);
       open_ -= static_cast<int>(drop.size());
     }
-    cv_.notify_all();
+    free_cv_.notify_all();
   }
 
   const std::string url_;
   const int max_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable free_cv_;      // a connection is idle or may be opened
+  std::condition_variable returned_cv_;  // Close() waits on it for connections in use
   std::vector<std::unique_ptr<PgConn>> idle_;  // guarded by mu_
   int open_ = 0;                               // idle + in use, guarded by mu_
   int in_use_ = 0;                             // guarded by mu_

@@ -1,14 +1,16 @@
 // The PostgreSQL backend (libpq). Private to storage/: reached through storage::Open, except
 // for the server-level helpers below, which test fixtures and tools use.
 //
-// A pool of connections serves reads and writes alike. Each Write runs in its own SERIALIZABLE
-// transaction, so closures written for SQLite's single writer (read, decide, write) stay correct
-// when several threads or several `rally serve` processes write at once; a transaction that
-// loses a serialization conflict (or a deadlock) is rolled back and its closure run again, a few
-// times, before kUnavailable is returned. Each Read is one REPEATABLE READ READ ONLY
-// transaction (one snapshot). Statements are prepared once per connection, keyed by their SQL
-// text (`?` rewritten to $n once). A connection that breaks (server restart) fails what runs on
-// it with kUnavailable and is replaced on the next use.
+// A pool of connections serves reads and writes alike. Each Write runs in its own REPEATABLE
+// READ transaction (a closure may ask for SERIALIZABLE or READ COMMITTED: storage/dialect.h): a
+// row changed concurrently since the snapshot fails the write instead of being overwritten, and
+// a transaction that loses such a conflict (or a deadlock) is rolled back and its closure run
+// again, a few times, before kUnavailable is returned; a unique violation is retried once (a
+// concurrent insert the closure's own check could not see). Each Read is one REPEATABLE READ
+// READ ONLY transaction (one snapshot). Statements are prepared once per connection, keyed by
+// their SQL text (`?` rewritten to $n once); BEGIN travels with a transaction's first statement.
+// A connection that breaks (server restart) fails what runs on it with kUnavailable and is
+// replaced on the next use; one found dead before anything ran on it is replaced at once.
 // See docs/decisions/0006-postgres-backend.md.
 #pragma once
 
