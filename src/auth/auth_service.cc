@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "fields/field.h"
+#include "storage/dialect.h"
 
 namespace rally::auth {
 namespace {
@@ -412,6 +413,8 @@ Result<User> AuthService::UpdateUser(Id workspace_id, Id user_id, const UserPatc
   Micros now = Now();
   User updated;
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    // Two admins demoted at once must not both see the other one still there (PostgreSQL).
+    RALLY_RETURN_IF_ERROR(storage::UseSerializable(tx));
     RALLY_ASSIGN_OR_RETURN(auto u, repo::LoadUser(tx, workspace_id, user_id));
     if (!u) return NotFound("no such user");
     bool was_admin = u->role == Role::kAdmin && !u->disabled();
