@@ -67,6 +67,12 @@ inline std::string DbCounts(TestApp& app) {
 // Problems with an error reply: its status, the shape of DESIGN.md §4 (code and non-empty
 // message strings, details an array of {field, code, message} strings), the error code, and the
 // fields its details must name. Empty when all is well.
+// The string at v[key], "" when v is not an object or the key is absent or not a string.
+inline std::string Str(const json::value& v, std::string_view key) {
+  const json::value* x = v.is_object() ? v.get_object().if_contains(key) : nullptr;
+  return x && x->is_string() ? std::string(x->get_string()) : "";
+}
+
 inline std::vector<std::string> ErrorProblems(const Reply& r, int want_status, std::string_view want_code,
                                               const std::vector<std::string>& want_fields = {}) {
   std::vector<std::string> problems;

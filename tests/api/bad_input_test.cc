@@ -31,12 +31,8 @@ using rally::testing::DbSnapshot;
 using rally::testing::ErrorProblems;
 using rally::testing::HttpClient;
 using rally::testing::Reply;
+using rally::testing::Str;
 using rally::testing::TestApp;
-
-std::string Str(const json::value& v, std::string_view key) {
-  const json::value* x = v.is_object() ? v.get_object().if_contains(key) : nullptr;
-  return x && x->is_string() ? std::string(x->get_string()) : "";
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);

@@ -14,14 +14,10 @@ namespace {
 using rally::testing::DbSnapshot;
 using rally::testing::ErrorProblems;
 using rally::testing::Reply;
+using rally::testing::Str;
 using rally::testing::RunScenarios;
 using rally::testing::Scenario;
 using rally::testing::TestApp;
-
-std::string Str(const json::value& v, std::string_view key) {
-  const json::value* x = v.is_object() ? v.get_object().if_contains(key) : nullptr;
-  return x && x->is_string() ? std::string(x->get_string()) : "";
-}
 
 // A refusal: the request, its status and error code, and the fields its details must name.
 struct Refusal {
