@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,7 +45,9 @@ class ContactsTest : public ::testing::Test {
     });
     ASSERT_TRUE(s.ok()) << s.ToString();
     bus_ = std::make_unique<events::EventBus>();
+    // Listeners are called from every committing thread at once (events/event_bus.h).
     bus_->Subscribe("recorder", [this](std::span<const events::Event> batch) {
+      std::lock_guard lock(batches_mu_);
       batches_.emplace_back(batch.begin(), batch.end());
     });
     fields_ = std::make_unique<fields::CustomFieldService>(*db_);
@@ -122,6 +125,7 @@ class ContactsTest : public ::testing::Test {
 
   std::vector<std::string> EventNames() {
     std::vector<std::string> out;
+    std::lock_guard lock(batches_mu_);
     for (const auto& b : batches_)
       for (const auto& e : b) out.emplace_back(e.Name());
     return out;
@@ -130,7 +134,8 @@ class ContactsTest : public ::testing::Test {
   rally::testing::TempDir dir_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<events::EventBus> bus_;
-  std::vector<std::vector<events::Event>> batches_;
+  std::mutex batches_mu_;
+  std::vector<std::vector<events::Event>> batches_;  // guarded by batches_mu_
   std::unique_ptr<fields::CustomFieldService> fields_;
   std::unique_ptr<companies::CompanyService> companies_;
   std::unique_ptr<ContactService> contacts_;
