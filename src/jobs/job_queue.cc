@@ -1,5 +1,7 @@
 #include "jobs/job_queue.h"
 
+#include "storage/dialect.h"
+
 #include "base/log.h"
 #include "jobs/job_repository.h"
 
@@ -154,6 +156,9 @@ Result<std::optional<Job>> JobQueue::Claim(std::string_view owner, Micros lease)
   const std::string token = std::string(owner) + "#" + IdToString(NewId());
   std::optional<Job> job;
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    // The usual isolation for SKIP LOCKED claims: under REPEATABLE READ a job another worker
+    // finished since our snapshot fails the claim with a serialization error (and a retry).
+    RALLY_RETURN_IF_ERROR(storage::UseReadCommitted(tx));
     Micros now = Now();
     RALLY_ASSIGN_OR_RETURN(job, JobRepository::Claim(tx, token, now, now + lease, kinds));
     return Status::Ok();
