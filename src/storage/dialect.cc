@@ -52,6 +52,35 @@ std::string JsonField(Dialect d, std::string_view column) {
   return "json_extract(" + std::string(column) + ", '$.' || ?)";
 }
 
+namespace {
+bool PlainKey(std::string_view key) {
+  if (key.empty() || key.front() < 'a' || key.front() > 'z') return false;
+  for (char c : key)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+}  // namespace
+
+std::string JsonTextAt(Dialect d, std::string_view column, std::string_view key) {
+  if (!PlainKey(key)) return "CAST(NULL AS TEXT)";
+  if (d == Dialect::kPostgres) return "(" + std::string(column) + " ->> '" + std::string(key) + "')";
+  return "json_extract(" + std::string(column) + ", '$." + std::string(key) + "')";
+}
+
+std::string JsonNumberAt(Dialect d, std::string_view column, std::string_view key) {
+  if (d == Dialect::kPostgres) {
+    return "CAST(" + JsonTextAt(d, column, key) + " AS DOUBLE PRECISION)";
+  }
+  return JsonTextAt(d, column, key);  // json_extract returns JSON numbers as SQL numbers
+}
+
+std::string JsonBoolAt(Dialect d, std::string_view column, std::string_view key) {
+  if (d == Dialect::kPostgres) {
+    return "(CASE " + JsonTextAt(d, column, key) + " WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)";
+  }
+  return JsonTextAt(d, column, key);  // json_extract returns true/false as 1/0
+}
+
 Status SerializeTransaction(Transaction& tx, int64_t key) {
   if (tx.dialect() != Dialect::kPostgres) return Status::Ok();
   RALLY_RETURN_IF_ERROR(UseReadCommitted(tx));

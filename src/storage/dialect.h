@@ -27,6 +27,14 @@ std::string_view ForUpdateSkipLocked(Dialect d);
 // REQUIRES: keys are plain identifiers ([a-z0-9_]).
 std::string JsonField(Dialect d, std::string_view column);
 
+// The same with the key written into the SQL (for ORDER BY and expressions repeated in one
+// statement), typed: JsonTextAt gives text (SQL NULL when absent or JSON null), JsonNumberAt a
+// double, JsonBoolAt an integer 1/0. REQUIRES: `key` matches ^[a-z][a-z0-9_]*$ (checked: any
+// other key gives an expression that is always NULL).
+std::string JsonTextAt(Dialect d, std::string_view column, std::string_view key);
+std::string JsonNumberAt(Dialect d, std::string_view column, std::string_view key);
+std::string JsonBoolAt(Dialect d, std::string_view column, std::string_view key);
+
 // Makes the rest of `tx` run one caller at a time across every process sharing the database,
 // each seeing what the previous one committed: on PostgreSQL, switches the transaction to
 // READ COMMITTED and takes a transaction-scoped advisory lock on `key`; on SQLite, does nothing

@@ -1,0 +1,88 @@
+// Contact lists and counts for one workspace: a filter (query/filter.h) compiled to
+// parameterized SQL for the connection's dialect, a sort over any field (custom fields
+// included) and opaque keyset cursors (no OFFSET: page 1,000 costs what page 1 costs).
+//
+// Reads only. This module returns contact ids in order; the contacts module's read side
+// (contacts/contact_search.h) loads the records. Every value of a filter is a bound parameter;
+// SQL text holds only fixed fragments, column names and custom field keys (which are
+// identifiers, ^[a-z][a-z0-9_]{0,62}$).
+//
+// WHAT OTHER MODULES CAN RELY ON (saved views, bulk actions): Sort/ParseSort, QueryContext,
+// ListContactIds, CountContacts and CompileWhere, with the contracts below. CompileWhere gives a
+// boolean SQL expression over the contacts row aliased "c" (deleted contacts are NOT excluded
+// by it: add "c.deleted_at IS NULL"), to select ids for a bulk action inside a write
+// transaction: "SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND <sql>".
+//
+// Thread safety: stateless functions; the connection belongs to the calling thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/result.h"
+#include "query/filter.h"
+#include "storage/database.h"
+
+namespace rally::query {
+
+inline constexpr int kMaxLimit = 1000;
+
+struct SortKey {
+  std::string field;  // FilterField::name, or "id"
+  bool desc = false;
+  bool operator==(const SortKey&) const = default;
+};
+
+struct Sort {
+  std::vector<SortKey> keys;  // at most 3 plus a final id tiebreak
+  std::string ToString() const;  // "-lead_score,last_name,-id" (canonical)
+};
+
+// "?sort=": up to 3 comma-separated fields, each optionally prefixed with "-" (descending):
+// id, any built-in column field and its aliases (score, stage, source, created, updated,
+// last_activity, created_at, ...), name, company, band (as score), and custom fields
+// (custom.<key> or the bare key). Tags, owner and additional_emails cannot be sorted by.
+// An id tiebreak in the direction of the first key is appended; "" gives "-id" (newest first).
+// Text sorts are case-insensitive (ASCII) with empty values first ascending; numbers, dates and
+// booleans put empty values first ascending too.
+// Errors: invalid_argument naming "sort" (code "invalid").
+Result<Sort> ParseSort(std::string_view sort, const FieldCatalog& catalog);
+
+struct QueryContext {
+  Id workspace_id = 0;
+  std::optional<Id> me;  // the calling user, for owner:me (nullopt: owner:me matches nothing)
+};
+
+struct IdPage {
+  std::vector<Id> ids;      // in sort order
+  std::string next_cursor;  // "" on the last page
+};
+
+// Non-deleted contacts matching `filter`, in `sort` order, at most `limit`, starting after
+// `cursor` (the next_cursor of the previous page of the same filter and sort; "" for the first
+// page). A cursor is base64url text encoding the sort, the last row's sort values and its id.
+// Errors: invalid_argument naming "limit" (outside 1..kMaxLimit) or "cursor" (malformed, or made
+// for another sort); storage errors.
+Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx,
+                              const FieldCatalog& catalog, const Node& filter, const Sort& sort,
+                              int limit, std::string_view cursor);
+
+// How many non-deleted contacts match `filter`. Errors: storage errors.
+Result<int64_t> CountContacts(storage::Connection& conn, const QueryContext& ctx,
+                              const FieldCatalog& catalog, const Node& filter);
+
+struct CompiledFilter {
+  std::string sql;                     // boolean expression over contacts aliased "c"
+  std::vector<storage::Value> params;  // for its `?` placeholders, in order
+};
+// Compiles `filter` for conn's dialect. Tag names and owner emails are looked up through `conn`
+// (unknown ones match nothing). Errors: storage errors.
+Result<CompiledFilter> CompileWhere(storage::Connection& conn, const QueryContext& ctx,
+                                    const FieldCatalog& catalog, const Node& filter);
+
+// The catalog of a workspace: built-ins plus its custom fields. Errors: storage errors.
+Result<FieldCatalog> LoadFieldCatalog(storage::Connection& conn, Id workspace_id);
+
+}  // namespace rally::query
