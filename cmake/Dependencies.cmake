@@ -10,6 +10,9 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 pkg_check_modules(PROTOBUF REQUIRED IMPORTED_TARGET protobuf)
+# .xlsx: minizip (zip reading and, in tests, writing) and expat (streamed XML).
+pkg_check_modules(MINIZIP REQUIRED IMPORTED_TARGET minizip)
+pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
 
 # libphonenumber: headers unpacked by scripts/install-deps (see docs/decisions), library from
 # the runtime package.
@@ -24,4 +27,6 @@ target_link_libraries(rally_phonenumber INTERFACE ${PHONENUMBER_LIB} PkgConfig::
 
 if(RALLY_BUILD_TESTS)
   find_package(GTest REQUIRED CONFIG)
+  # Test fixtures write real .xlsx files with it.
+  pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 endif()
