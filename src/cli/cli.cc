@@ -67,6 +67,7 @@ int RunCli(int argc, char** argv) {
   AddTokenCommands(app, ctx, exit_code);
   AddContactsCommands(app, ctx, exit_code);
   AddFieldsCommands(app, ctx, exit_code);
+  AddCopyCommand(app, ctx, exit_code);
   // Global options are accepted on every (sub)command.
   std::vector<CLI::App*> stack = {&app};
   while (!stack.empty()) {

@@ -54,5 +54,6 @@ void AddUserCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddTokenCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddContactsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddFieldsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
+void AddCopyCommand(CLI::App& app, CliContext& ctx, int& exit_code);
 
 }  // namespace rally::cli
