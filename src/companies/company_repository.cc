@@ -1,5 +1,7 @@
 #include "companies/company_repository.h"
 
+#include "storage/dialect.h"
+
 namespace rally::companies {
 namespace {
 
@@ -83,6 +85,50 @@ Result<bool> CompanyRepository::InsertIfAbsent(storage::Transaction& tx, const C
                              storage::Opt(co.domain), co.created_at, co.updated_at};
   RALLY_ASSIGN_OR_RETURN(int64_t changed, tx.Execute(kInsert, params));
   return changed > 0;
+}
+
+Result<std::vector<std::pair<std::string, Company>>> CompanyRepository::FindByNameNorms(
+    storage::Connection& c, Id ws, std::span<const std::string> name_norms) {
+  static constexpr storage::RowColumn kColumns[] = {{"norm", storage::ColumnType::kText}};
+  storage::Rows rows(kColumns);
+  rows.Reserve(name_norms.size());
+  for (const std::string& n : name_norms) rows.Push(n);
+  storage::Value params[] = {ws};
+  std::vector<std::pair<std::string, Company>> out;
+  RALLY_RETURN_IF_ERROR(storage::QueryRows(
+      c,
+      "SELECT " RALLY_COMPANY_COLUMNS ", name_norm FROM companies WHERE workspace_id = ? AND "
+      "name_norm IN (SELECT v.norm FROM {rows})",
+      params, rows, [&](const storage::Row& r) {
+        out.emplace_back(std::string(r.Text(5)), ReadCompany(r, ws));
+        return true;
+      }));
+  return out;
+}
+
+Status CompanyRepository::InsertMany(storage::Transaction& tx, Id ws,
+                                     std::span<const NewCompany> companies) {
+  static constexpr storage::RowColumn kColumns[] = {
+      {"id", storage::ColumnType::kInt},         {"name", storage::ColumnType::kText},
+      {"name_norm", storage::ColumnType::kText}, {"domain", storage::ColumnType::kText},
+      {"created_at", storage::ColumnType::kInt}, {"updated_at", storage::ColumnType::kInt}};
+  storage::Rows rows(kColumns);
+  rows.Reserve(companies.size());
+  for (const NewCompany& n : companies) {
+    rows.Push(n.company->id);
+    rows.Push(n.company->name);
+    rows.Push(n.name_norm);
+    rows.Push(storage::Opt(n.company->domain));
+    rows.Push(n.company->created_at);
+    rows.Push(n.company->updated_at);
+  }
+  storage::Value params[] = {ws};
+  return storage::ExecuteRows(tx,
+                              "INSERT INTO companies (workspace_id, id, name, name_norm, domain, "
+                              "created_at, updated_at) SELECT ?, v.id, v.name, v.name_norm, "
+                              "v.domain, v.created_at, v.updated_at FROM {rows} WHERE true",
+                              params, rows)
+      .status();
 }
 
 Result<std::vector<CompanyRepository::Listed>> CompanyRepository::List(

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -24,6 +26,17 @@ class CompanyRepository {
   // nothing), so concurrent creators on PostgreSQL do not fail.
   static Result<bool> InsertIfAbsent(storage::Transaction& tx, const Company& company,
                                      std::string_view name_norm);
+
+  // Batch writers: the companies holding these name_norms (one statement), and many inserted
+  // at once. InsertMany errors: already_exists when a name_norm is taken (a concurrent writer
+  // on PostgreSQL: the transaction runs again and finds it).
+  static Result<std::vector<std::pair<std::string, Company>>> FindByNameNorms(
+      storage::Connection& c, Id ws, std::span<const std::string> name_norms);
+  struct NewCompany {
+    const Company* company;
+    std::string name_norm;
+  };
+  static Status InsertMany(storage::Transaction& tx, Id ws, std::span<const NewCompany> companies);
 
   // Up to `limit` companies after the key (sort value, id) of `after`, with contact counts
   // (non-deleted contacts).

@@ -52,6 +52,30 @@ Result<FoundCompany> CompanyService::FindOrCreate(storage::Transaction& tx, Id w
   return FoundCompany{std::move(*found), false};
 }
 
+Result<std::vector<std::pair<std::string, Company>>> CompanyService::FindManyIn(
+    storage::Connection& conn, Id workspace_id, std::span<const std::string> norms) {
+  return CompanyRepository::FindByNameNorms(conn, workspace_id, norms);
+}
+
+Result<Company> CompanyService::MakeNew(Id workspace_id, const CompanyName& name,
+                                        const std::optional<std::string>& domain, Micros now,
+                                        std::string_view field) {
+  Company c;
+  c.id = NewId();
+  c.workspace_id = workspace_id;
+  c.name = name.display;
+  if (domain) {
+    RALLY_ASSIGN_OR_RETURN(c.domain, NormalizeDomain(*domain, std::string(field) + ".domain"));
+  }
+  c.created_at = c.updated_at = now;
+  return c;
+}
+
+Status CompanyService::InsertNew(storage::Transaction& tx, Id workspace_id,
+                                 std::span<const CompanyRepository::NewCompany> companies) {
+  return CompanyRepository::InsertMany(tx, workspace_id, companies);
+}
+
 Result<Company> CompanyService::GetIn(storage::Connection& conn, Id workspace_id, Id id) {
   RALLY_ASSIGN_OR_RETURN(auto found, CompanyRepository::FindById(conn, workspace_id, id));
   if (!found) return NotFound("no company " + IdToString(id));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,22 @@ class CompanyService {
                                     std::string_view name,
                                     const std::optional<std::string>& domain = std::nullopt,
                                     std::string_view field = "company");
+
+  // FindOrCreate for batch writers, in parts, so that a batch's companies cost two statements
+  // in all. FindManyIn: the existing companies of these normalized names (CompanyName::norm),
+  // as (norm, company). MakeNew: a company record for a name not found (nothing written; the
+  // domain normalized). InsertNew: writes such records in one statement; the caller records
+  // events::CompanyCreated for each.
+  // Errors: MakeNew: invalid_argument naming `field`.domain; InsertNew: already_exists when a
+  // concurrent writer created one of the names first (PostgreSQL runs the transaction again,
+  // and FindManyIn then finds it); storage errors.
+  Result<std::vector<std::pair<std::string, Company>>> FindManyIn(
+      storage::Connection& conn, Id workspace_id, std::span<const std::string> norms);
+  static Result<Company> MakeNew(Id workspace_id, const CompanyName& name,
+                                 const std::optional<std::string>& domain, Micros now,
+                                 std::string_view field = "company");
+  Status InsertNew(storage::Transaction& tx, Id workspace_id,
+                   std::span<const CompanyRepository::NewCompany> companies);
 
   // By id on the caller's connection. Errors: not_found.
   Result<Company> GetIn(storage::Connection& conn, Id workspace_id, Id id);

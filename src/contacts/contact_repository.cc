@@ -1,8 +1,10 @@
 #include "contacts/contact_repository.h"
 
 #include <algorithm>
+#include <array>
 
 #include "base/strings.h"
+#include "storage/dialect.h"
 
 namespace rally::contacts {
 namespace {
@@ -132,34 +134,10 @@ class ContactCollector {
   std::vector<ContactRepository::Listed> out_;
 };
 
-// "(?, ?, ?)" for n values, padded up to a power of two (at most kMaxInList) by repeating the
-// last value, so a handful of statement texts serve every list length.
-constexpr size_t kMaxInList = 512;
-size_t Bucket(size_t n) {
-  size_t b = 1;
-  while (b < n) b <<= 1;
-  return b;
-}
-std::string Placeholders(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s + ")";
-}
-template <typename T>
-void AppendPadded(std::vector<storage::Value>& params, std::span<const T> values) {
-  size_t b = Bucket(values.size());
-  for (const T& v : values) params.emplace_back(v);
-  for (size_t i = values.size(); i < b; ++i) params.emplace_back(values.back());
-}
-
-// Runs `fn(chunk)` over `values` in chunks of at most kMaxInList.
-template <typename T, typename Fn>
-Status ForChunks(std::span<const T> values, Fn fn) {
-  for (size_t i = 0; i < values.size(); i += kMaxInList) {
-    RALLY_RETURN_IF_ERROR(fn(values.subspan(i, std::min(kMaxInList, values.size() - i))));
-  }
-  return Status::Ok();
-}
+// Lists of ids and keys for IN (SELECT v.id FROM {rows}): one statement for the whole list
+// (storage::ExecuteRows).
+constexpr storage::RowColumn kIdColumn[] = {{"id", storage::ColumnType::kInt}};
+constexpr storage::RowColumn kKeyColumn[] = {{"key", storage::ColumnType::kText}};
 
 // --- Writing rows ---
 
@@ -176,6 +154,52 @@ constexpr std::string_view kUpdate =
     "company_id = ?, owner_id = ?, lifecycle_stage = ?, lead_score = ?, custom = ?, "
     "additional_emails = ?, created_at = ?, updated_at = ?, last_activity_at = ?, deleted_at = ? "
     "WHERE workspace_id = ? AND id = ?";
+
+// The columns of kInsert / kUpdate after workspace_id, as a storage::Rows relation.
+constexpr storage::RowColumn kContactColumns[] = {
+    {"id", storage::ColumnType::kInt},
+    {"email", storage::ColumnType::kText},
+    {"email_norm", storage::ColumnType::kText},
+    {"first_name", storage::ColumnType::kText},
+    {"last_name", storage::ColumnType::kText},
+    {"phone", storage::ColumnType::kText},
+    {"phone_e164", storage::ColumnType::kText},
+    {"mobile", storage::ColumnType::kText},
+    {"mobile_e164", storage::ColumnType::kText},
+    {"title", storage::ColumnType::kText},
+    {"department", storage::ColumnType::kText},
+    {"linkedin", storage::ColumnType::kText},
+    {"twitter", storage::ColumnType::kText},
+    {"street", storage::ColumnType::kText},
+    {"city", storage::ColumnType::kText},
+    {"state", storage::ColumnType::kText},
+    {"postal_code", storage::ColumnType::kText},
+    {"country", storage::ColumnType::kText},
+    {"lead_source", storage::ColumnType::kText},
+    {"company_id", storage::ColumnType::kInt},
+    {"owner_id", storage::ColumnType::kInt},
+    {"lifecycle_stage", storage::ColumnType::kInt},
+    {"lead_score", storage::ColumnType::kInt},
+    {"custom", storage::ColumnType::kJson},
+    {"additional_emails", storage::ColumnType::kJson},
+    {"created_at", storage::ColumnType::kInt},
+    {"updated_at", storage::ColumnType::kInt},
+    {"last_activity_at", storage::ColumnType::kInt},
+    {"deleted_at", storage::ColumnType::kInt},
+};
+// "v.id, v.email, ..." and "email = v.email, ..." over kContactColumns.
+const std::string& ContactColumnList(bool assignments) {
+  static const std::array<std::string, 2> kLists = [] {
+    std::string values, sets;
+    for (const storage::RowColumn& col : kContactColumns) {
+      std::string name(col.name);
+      values += (values.empty() ? "v." : ", v.") + name;
+      if (name != "id") sets += (sets.empty() ? "" : ", ") + name + " = v." + name;
+    }
+    return std::array<std::string, 2>{values, sets};
+  }();
+  return kLists[assignments ? 1 : 0];
+}
 
 // The values of every column after (workspace_id, id), in kInsert / kUpdate order.
 std::vector<storage::Value> RowValues(const Contact& c, std::string_view email_key) {
@@ -270,18 +294,18 @@ Result<std::optional<Contact>> ContactRepository::FindById(storage::Connection& 
 
 Result<std::vector<Contact>> ContactRepository::FindByIds(storage::Connection& c, Id ws,
                                                           std::span<const Id> ids) {
+  static const std::string kSql = "SELECT " RALLY_CONTACT_COLUMNS " FROM contacts c"
+      RALLY_CONTACT_JOINS " WHERE c.workspace_id = ? AND c.id IN (SELECT v.id FROM {rows}) "
+      "ORDER BY c.id, t.name_norm";
+  storage::Rows rows(kIdColumn);
+  rows.Reserve(ids.size());
+  for (Id id : ids) rows.Push(id);
+  storage::Value params[] = {ws};
+  ContactCollector collect(ws);
+  RALLY_RETURN_IF_ERROR(storage::QueryRows(c, kSql, params, rows, std::ref(collect)));
   std::vector<Contact> out;
-  RALLY_RETURN_IF_ERROR(ForChunks(ids, [&](std::span<const Id> chunk) -> Status {
-    std::string sql = "SELECT " RALLY_CONTACT_COLUMNS " FROM contacts c" RALLY_CONTACT_JOINS
-                      " WHERE c.workspace_id = ? AND c.id IN " +
-                      Placeholders(Bucket(chunk.size())) + " ORDER BY c.id, t.name_norm";
-    std::vector<storage::Value> params = {ws};
-    AppendPadded(params, chunk);
-    ContactCollector collect(ws);
-    RALLY_RETURN_IF_ERROR(c.Query(sql, params, std::ref(collect)));
-    for (auto& l : collect.result()) out.push_back(std::move(l.contact));
-    return Status::Ok();
-  }));
+  out.reserve(collect.result().size());
+  for (auto& l : collect.result()) out.push_back(std::move(l.contact));
   return out;
 }
 
@@ -298,19 +322,20 @@ Result<std::optional<std::optional<Micros>>> ContactRepository::FindDeletedAt(
 
 Result<std::unordered_map<std::string, EmailHolder>> ContactRepository::FindEmailHolders(
     storage::Connection& c, Id ws, std::span<const std::string> keys) {
+  storage::Rows rows(kKeyColumn);
+  rows.Reserve(keys.size());
+  for (const std::string& k : keys) rows.Push(k);
+  storage::Value params[] = {ws};
   std::unordered_map<std::string, EmailHolder> out;
-  RALLY_RETURN_IF_ERROR(ForChunks(keys, [&](std::span<const std::string> chunk) -> Status {
-    std::string sql =
-        "SELECT e.email_norm, e.contact_id, c.deleted_at FROM contact_emails e JOIN contacts c "
-        "ON c.workspace_id = e.workspace_id AND c.id = e.contact_id "
-        "WHERE e.workspace_id = ? AND e.email_norm IN " + Placeholders(Bucket(chunk.size()));
-    std::vector<storage::Value> params = {ws};
-    AppendPadded(params, chunk);
-    return c.Query(sql, params, [&](const storage::Row& r) {
-      out[std::string(r.Text(0))] = EmailHolder{r.Int(1), !r.IsNull(2)};
-      return true;
-    });
-  }));
+  RALLY_RETURN_IF_ERROR(storage::QueryRows(
+      c,
+      "SELECT e.email_norm, e.contact_id, c.deleted_at FROM contact_emails e JOIN contacts c ON "
+      "c.workspace_id = e.workspace_id AND c.id = e.contact_id WHERE e.workspace_id = ? AND "
+      "e.email_norm IN (SELECT v.key FROM {rows})",
+      params, rows, [&](const storage::Row& r) {
+        out[std::string(r.Text(0))] = EmailHolder{r.Int(1), !r.IsNull(2)};
+        return true;
+      }));
   return out;
 }
 
@@ -374,6 +399,119 @@ Status ContactRepository::Update(storage::Transaction& tx, const Contact& c,
   RALLY_ASSIGN_OR_RETURN(int64_t n, tx.Execute(kUpdate, params));
   if (n != 1) return NotFound("no contact " + IdToString(c.id));
   return Status::Ok();
+}
+
+namespace {
+
+storage::Rows ContactRows(std::span<const ContactRepository::ContactRow> rows) {
+  storage::Rows out(kContactColumns);
+  out.Reserve(rows.size());
+  for (const ContactRepository::ContactRow& r : rows) {
+    out.Push(r.contact->id);
+    for (storage::Value& v : RowValues(*r.contact, r.email_key)) out.Push(std::move(v));
+  }
+  return out;
+}
+
+constexpr storage::RowColumn kTagAssignmentColumns[] = {{"contact_id", storage::ColumnType::kInt},
+                                                        {"tag_id", storage::ColumnType::kInt}};
+
+storage::Rows TagAssignmentRows(std::span<const ContactRepository::TagAssignment> tags) {
+  storage::Rows out(kTagAssignmentColumns);
+  out.Reserve(tags.size());
+  for (const auto& t : tags) {
+    out.Push(t.contact_id);
+    out.Push(t.tag_id);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status ContactRepository::InsertMany(storage::Transaction& tx, Id ws,
+                                     std::span<const ContactRow> rows) {
+  static const std::string kSql =
+      "INSERT INTO contacts (workspace_id, " +
+      [] {
+        std::string names;
+        for (const storage::RowColumn& col : kContactColumns)
+          names += (names.empty() ? "" : ", ") + std::string(col.name);
+        return names;
+      }() +
+      ") SELECT ?, " + ContactColumnList(false) + " FROM {rows} WHERE true";
+  storage::Value params[] = {ws};
+  return storage::ExecuteRows(tx, kSql, params, ContactRows(rows)).status();
+}
+
+Status ContactRepository::UpdateMany(storage::Transaction& tx, Id ws,
+                                     std::span<const ContactRow> rows) {
+  static const std::string kSql = "UPDATE contacts SET " + ContactColumnList(true) +
+                                  " FROM {rows} WHERE contacts.workspace_id = ? AND "
+                                  "contacts.id = v.id";
+  storage::Value params[] = {ws};
+  RALLY_ASSIGN_OR_RETURN(int64_t n, storage::ExecuteRows(tx, kSql, params, ContactRows(rows)));
+  if (n != static_cast<int64_t>(rows.size())) {
+    return NotFound("updated " + std::to_string(n) + " of " + std::to_string(rows.size()) +
+                    " contacts");
+  }
+  return Status::Ok();
+}
+
+Status ContactRepository::DeleteEmails(storage::Transaction& tx, Id ws,
+                                       std::span<const Id> contact_ids) {
+  static constexpr storage::RowColumn kColumns[] = {{"id", storage::ColumnType::kInt}};
+  storage::Rows rows(kColumns);
+  for (Id id : contact_ids) rows.Push(id);
+  storage::Value params[] = {ws};
+  return storage::ExecuteRows(tx,
+                              "DELETE FROM contact_emails WHERE workspace_id = ? AND contact_id "
+                              "IN (SELECT v.id FROM {rows})",
+                              params, rows)
+      .status();
+}
+
+Status ContactRepository::InsertEmails(storage::Transaction& tx, Id ws,
+                                       std::span<const EmailAssignment> emails) {
+  static constexpr storage::RowColumn kColumns[] = {{"email_norm", storage::ColumnType::kText},
+                                                    {"contact_id", storage::ColumnType::kInt},
+                                                    {"email", storage::ColumnType::kText},
+                                                    {"position", storage::ColumnType::kInt}};
+  storage::Rows rows(kColumns);
+  rows.Reserve(emails.size());
+  for (const EmailAssignment& e : emails) {
+    rows.Push(e.email->key);
+    rows.Push(e.contact_id);
+    rows.Push(e.email->display);
+    rows.Push(e.position);
+  }
+  storage::Value params[] = {ws};
+  return storage::ExecuteRows(tx,
+                              "INSERT INTO contact_emails (workspace_id, email_norm, contact_id, "
+                              "email, position) SELECT ?, v.email_norm, v.contact_id, v.email, "
+                              "v.position FROM {rows} WHERE true",
+                              params, rows)
+      .status();
+}
+
+Status ContactRepository::AddTags(storage::Transaction& tx, Id ws,
+                                  std::span<const TagAssignment> tags) {
+  storage::Value params[] = {ws};
+  return storage::ExecuteRows(tx,
+                              "INSERT INTO contact_tags (workspace_id, contact_id, tag_id) SELECT "
+                              "?, v.contact_id, v.tag_id FROM {rows} WHERE true ON CONFLICT DO "
+                              "NOTHING",
+                              params, TagAssignmentRows(tags))
+      .status();
+}
+
+Status ContactRepository::RemoveTags(storage::Transaction& tx, Id ws,
+                                     std::span<const TagAssignment> tags) {
+  storage::Value params[] = {ws};
+  return storage::ExecuteRows(tx,
+                              "DELETE FROM contact_tags WHERE workspace_id = ? AND (contact_id, "
+                              "tag_id) IN (SELECT v.contact_id, v.tag_id FROM {rows})",
+                              params, TagAssignmentRows(tags))
+      .status();
 }
 
 Status ContactRepository::ReplaceEmails(storage::Transaction& tx, Id ws, Id contact_id,
@@ -469,17 +607,19 @@ Status ContactRepository::Purge(storage::Transaction& tx, Id ws, Id id) {
 
 Result<std::vector<TagRef>> ContactRepository::FindTagsByNorm(storage::Connection& c, Id ws,
                                                               std::span<const std::string> norms) {
+  storage::Rows rows(kKeyColumn);
+  rows.Reserve(norms.size());
+  for (const std::string& n : norms) rows.Push(n);
+  storage::Value params[] = {ws};
   std::vector<TagRef> out;
-  RALLY_RETURN_IF_ERROR(ForChunks(norms, [&](std::span<const std::string> chunk) -> Status {
-    std::string sql = "SELECT id, name, name_norm FROM tags WHERE workspace_id = ? AND name_norm IN " +
-                      Placeholders(Bucket(chunk.size()));
-    std::vector<storage::Value> params = {ws};
-    AppendPadded(params, chunk);
-    return c.Query(sql, params, [&](const storage::Row& r) {
-      out.push_back(TagRef{r.Int(0), std::string(r.Text(1)), std::string(r.Text(2))});
-      return true;
-    });
-  }));
+  RALLY_RETURN_IF_ERROR(storage::QueryRows(
+      c,
+      "SELECT id, name, name_norm FROM tags WHERE workspace_id = ? AND name_norm IN "
+      "(SELECT v.key FROM {rows})",
+      params, rows, [&](const storage::Row& r) {
+        out.push_back(TagRef{r.Int(0), std::string(r.Text(1)), std::string(r.Text(2))});
+        return true;
+      }));
   return out;
 }
 

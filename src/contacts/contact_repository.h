@@ -1,8 +1,8 @@
 // ContactRepository: the SQL of contacts, contact_emails, contact_tags and tag lookup/creation,
 // plus the few reads of users and workspaces the contact write path needs. No rules live here;
 // ContactService decides, this file speaks SQL. Every statement filters by workspace_id and has
-// fixed text (lists of ids are padded to a few fixed sizes), so the connection's statement
-// cache serves them.
+// fixed text, so the connection's statement cache serves them; lists (of ids, keys, rows to
+// write) travel as one storage::Rows relation, one statement per list rather than per item.
 //
 // Thread safety: stateless; the connection belongs to the calling thread.
 #pragma once
@@ -85,6 +85,33 @@ class ContactRepository {
                               std::span<const EmailRow> emails, bool had_rows);
   static Status AddTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id);
   static Status RemoveTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id);
+
+  // --- Multi-row writes (the batch path): one statement per table for any number of rows
+  // (storage::ExecuteRows). Rows of one call belong to workspace `ws`. ---
+  struct ContactRow {
+    const Contact* contact;  // REQUIRES: contact->workspace_id == ws
+    std::string email_key;   // of the primary email
+  };
+  static Status InsertMany(storage::Transaction& tx, Id ws, std::span<const ContactRow> rows);
+  // Errors: not_found when one of the contacts is missing (the others were updated: the caller
+  // fails its transaction).
+  static Status UpdateMany(storage::Transaction& tx, Id ws, std::span<const ContactRow> rows);
+  // Deletes every contact_emails row of these contacts.
+  static Status DeleteEmails(storage::Transaction& tx, Id ws, std::span<const Id> contact_ids);
+  struct EmailAssignment {
+    Id contact_id;
+    const EmailRow* email;
+    int64_t position;  // 0 = primary
+  };
+  // Errors: already_exists when an email is held (by another contact, or twice in `emails`).
+  static Status InsertEmails(storage::Transaction& tx, Id ws,
+                             std::span<const EmailAssignment> emails);
+  struct TagAssignment {
+    Id contact_id;
+    Id tag_id;
+  };
+  static Status AddTags(storage::Transaction& tx, Id ws, std::span<const TagAssignment> tags);
+  static Status RemoveTags(storage::Transaction& tx, Id ws, std::span<const TagAssignment> tags);
   static Status SetDeletedAt(storage::Transaction& tx, Id ws, Id id, std::optional<Micros> at);
   static Status SetLastActivity(storage::Transaction& tx, Id ws, Id id, Micros at);
   static Status SetCustom(storage::Transaction& tx, Id ws, Id id, const json::object& custom);

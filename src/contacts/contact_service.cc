@@ -39,6 +39,9 @@ bool MentionsPhones(const ContactInput& input) {
   return input.contains("phone") || input.contains("mobile");
 }
 
+// The status a dry-run batch returns from its transaction to roll it back.
+constexpr std::string_view kDryRunMarker = "batch dry run: rolled back";
+
 BatchStatus ToBatchStatus(ContactWriter::Outcome o) {
   switch (o) {
     case ContactWriter::Outcome::kCreated: return BatchStatus::kCreated;
@@ -55,6 +58,7 @@ std::string_view BatchStatusName(BatchStatus s) {
     case BatchStatus::kCreated: return "created";
     case BatchStatus::kUpdated: return "updated";
     case BatchStatus::kUnchanged: return "unchanged";
+    case BatchStatus::kSkipped: return "skipped";
     case BatchStatus::kError: return "error";
   }
   return "error";
@@ -250,7 +254,8 @@ Result<ContactPage> ContactService::List(Id workspace_id, const ContactListOptio
 
 Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
                                                            std::span<const ContactInput> items,
-                                                           const timeline::Actor& actor) {
+                                                           const timeline::Actor& actor,
+                                                           const BatchOptions& options) {
   if (items.size() > kMaxBatchItems) {
     return Status(StatusCode::kTooLarge,
                   "a batch holds at most " + std::to_string(kMaxBatchItems) + " items",
@@ -264,8 +269,10 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
 
   // 1. Outside the transaction: one read for what validation needs, then parse every item.
   InputContext ctx;
-  bool need_fields = std::any_of(items.begin(), items.end(), NeedsCustomFields);
-  bool need_region = std::any_of(items.begin(), items.end(), MentionsPhones);
+  bool need_fields = std::any_of(items.begin(), items.end(), NeedsCustomFields) ||
+                     NeedsCustomFields(options.create_defaults);
+  bool need_region = std::any_of(items.begin(), items.end(), MentionsPhones) ||
+                     MentionsPhones(options.create_defaults);
   if (need_fields || need_region) {
     RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
       if (need_fields) {
@@ -276,6 +283,20 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       }
       return Status::Ok();
     }));
+  }
+  // Creation defaults, parsed once; applied beneath an item's own values (BatchOptions).
+  std::optional<ContactPatch> defaults;
+  if (!options.create_defaults.empty()) {
+    auto d = ParseContactInput(options.create_defaults, ctx.custom_fields, /*create=*/false);
+    if (!d.ok()) {
+      std::vector<FieldError> details = d.status().details();
+      for (FieldError& e : details) e.field = "defaults." + e.field;
+      return Status(StatusCode::kInvalidArgument, "invalid defaults: " + d.status().message(),
+                    std::move(details));
+    }
+    if (d->email) return InvalidArgument("defaults cannot set email");
+    if (SetsPhones(*d)) FillPhoneE164(*d, ctx.region);
+    defaults = std::move(d).value();
   }
   struct Group {
     std::string key;  // the primary email's match key
@@ -302,7 +323,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
   // 2. One transaction. No savepoint per item: every check runs before an item's first write,
   // so a refused item leaves nothing behind (and SQLite savepoints nested in a large
   // transaction cost more than all the item's writes).
-  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+  Status written = db_.Write([&](storage::Transaction& tx) -> Status {
     ContactWriter w(tx, workspace_id, actor, Now(), companies_);
     // Everything the batch will look up, looked up at once.
     std::vector<std::string> keys, norms;
@@ -332,6 +353,8 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       std::optional<ContactWriter::Outcome> outcome;
       size_t event_mark = w.events().size();
       bool applied = false;
+      std::optional<Id> skipped;  // by the mode: the matched contact, or 0
+      std::vector<std::string> changed;
       Status s = [&]() -> Status {
         RALLY_ASSIGN_OR_RETURN(auto holder, w.Holder(g.key));
         const Contact* before = nullptr;
@@ -355,9 +378,31 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
           // The email is the match key here, not a change: a batch never respells or replaces
           // the primary email of the contact it matched (PATCH does that).
           patch.email.reset();
+          if (options.mode == BatchMode::kCreateOnly) {
+            skipped = before->id;
+            return Status::Ok();
+          }
+          if (options.keep_higher_stage && patch.lifecycle_stage &&
+              *patch.lifecycle_stage < before->lifecycle_stage) {
+            patch.lifecycle_stage.reset();
+          }
+        } else {
+          if (options.mode == BatchMode::kUpdateOnly) {
+            skipped = 0;
+            return Status::Ok();
+          }
+          if (defaults) {
+            // MergeFrom leaves the derived E.164 forms alone: carry the item's over.
+            ContactPatch merged = *defaults;
+            merged.MergeFrom(patch);
+            if (patch.phone_e164 || SetsPhones(patch)) merged.phone_e164 = patch.phone_e164;
+            if (patch.mobile_e164 || SetsPhones(patch)) merged.mobile_e164 = patch.mobile_e164;
+            patch = std::move(merged);
+          }
         }
         applied = true;
         RALLY_ASSIGN_OR_RETURN(outcome, w.Apply(before, patch, after));
+        if (options.report_changes && before) changed = DiffContacts(*before, after).changed_fields;
         return Status::Ok();
       }();
       if (!s.ok()) {
@@ -370,15 +415,30 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
         for (size_t i : g.items) results[i].error = s;
         continue;
       }
+      if (skipped) {
+        for (size_t i : g.items) {
+          results[i].status = BatchStatus::kSkipped;
+          results[i].id = *skipped;
+        }
+        continue;
+      }
       for (size_t i : g.items) {
         results[i].status = ToBatchStatus(*outcome);
         results[i].id = after.id;
+        results[i].changed_fields = changed;
       }
       loaded[after.id] = std::move(after);
     }
+    // A dry run ends here: the marker status rolls everything back (events included).
+    if (options.dry_run) return Status(StatusCode::kCanceled, std::string(kDryRunMarker));
+    if (options.in_transaction) RALLY_RETURN_IF_ERROR(options.in_transaction(tx, results));
     events_.PublishAfterCommit(tx, std::move(w.events()));
     return Status::Ok();
-  }));
+  });
+  if (!written.ok() && !(options.dry_run && written.code() == StatusCode::kCanceled &&
+                         written.message() == kDryRunMarker)) {
+    return written;
+  }
   return results;
 }
 

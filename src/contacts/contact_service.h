@@ -16,6 +16,7 @@
 // Thread safety: safe from any thread (state lives in the database).
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -50,18 +51,50 @@ struct ContactPage {
   json::object ToJson() const;  // {"data":[...],"next_cursor":...|null}
 };
 
-enum class BatchStatus { kCreated, kUpdated, kUnchanged, kError };
-std::string_view BatchStatusName(BatchStatus s);  // "created", "updated", "unchanged", "error"
+enum class BatchStatus { kCreated, kUpdated, kUnchanged, kSkipped, kError };
+// "created", "updated", "unchanged", "skipped", "error"
+std::string_view BatchStatusName(BatchStatus s);
 
 struct BatchItemResult {
   size_t index = 0;
   BatchStatus status = BatchStatus::kError;
-  Id id = 0;     // the contact, unless status is kError
+  Id id = 0;     // the contact, unless status is kError (0 for a skipped item matching none)
   Status error;  // when status is kError
+  // With BatchOptions::report_changes, the fields an update changes (ContactDiff's names:
+  // "first_name", "tags", "custom.industry", ...); empty for creations.
+  std::vector<std::string> changed_fields;
 
   // {"index":3,"status":"created","id":"..."} or {"index":3,"status":"error","id":null,
   //  "error":{"code","message","details":[...]}}
   json::object ToJson() const;
+};
+
+// What Batch does with items. The defaults are the API's POST /contacts/batch; bulk callers
+// (imports) choose the rest.
+enum class BatchMode {
+  kCreateOrUpdate,
+  kCreateOnly,  // an item matching a contact is skipped (BatchStatus::kSkipped)
+  kUpdateOnly,  // an item matching no contact is skipped
+};
+
+struct BatchOptions {
+  BatchMode mode = BatchMode::kCreateOrUpdate;
+  // Updates never move lifecycle_stage backwards: an item's lower stage is dropped, its other
+  // fields still apply.
+  bool keep_higher_stage = false;
+  // Values applied beneath an item's own when the item creates a contact (an import's owner,
+  // lifecycle stage, lead source). PATCH-shaped like an item, without email. Invalid defaults
+  // fail the call (invalid_argument naming "defaults.<field>").
+  ContactInput create_defaults;
+  // Fill BatchItemResult::changed_fields for updates.
+  bool report_changes = false;
+  // Decide and report everything, then roll back: nothing is written, no event published.
+  bool dry_run = false;
+  // Runs inside the batch's transaction after its writes, with the items' results: the
+  // caller's own writes that must commit or roll back with the batch (an import's checkpoint
+  // and rejected rows). Its error fails the whole batch. May run more than once (PostgreSQL
+  // retries a transaction after a serialization failure). Not called in dry runs.
+  std::function<Status(storage::Transaction&, std::span<const BatchItemResult>)> in_transaction;
 };
 
 class ContactService {
@@ -110,10 +143,13 @@ class ContactService {
   // write's outcome. An item's email matches primary and additional emails; it is the match key,
   // so an update never respells or replaces the matched contact's primary email. An item
   // matching a soft-deleted contact's email is an error (restore it first). Events of the whole batch are published as one batch.
+  // `options` (above) choose the mode, stage rule, creation defaults, dry run and a hook for
+  // the caller's writes in the same transaction.
   // Errors (of the call, not of items): too_large naming "items" past kMaxBatchItems;
-  // unavailable.
+  // invalid_argument for bad create_defaults; unavailable; the in_transaction hook's error.
   Result<std::vector<BatchItemResult>> Batch(Id workspace_id, std::span<const ContactInput> items,
-                                             const timeline::Actor& actor);
+                                             const timeline::Actor& actor,
+                                             const BatchOptions& options = {});
 
   // Adds a note, call or meeting to a contact's timeline and moves its last_activity_at forward.
   // Errors: not_found (no such contact, or deleted).

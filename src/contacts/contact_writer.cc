@@ -228,22 +228,7 @@ Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const
   // here on nothing refuses the input: only storage errors can fail.
   wrote_ = true;
   if (company_by_name) {
-    // A batch names the same few companies over and over: one lookup per name per transaction.
-    RALLY_ASSIGN_OR_RETURN(companies::CompanyName name,
-                           companies::NormalizeCompanyName(company_by_name->name));
-    auto cached = companies_by_norm_.find(name.norm);
-    if (cached != companies_by_norm_.end()) {
-      after.company = cached->second;
-    } else {
-      RALLY_ASSIGN_OR_RETURN(companies::FoundCompany found,
-                             companies_.FindOrCreate(tx_, ws_, company_by_name->name,
-                                                     company_by_name->domain));
-      after.company = CompanyRef{found.company.id, found.company.name};
-      companies_by_norm_.emplace(name.norm, *after.company);
-      if (found.created) {
-        events_.push_back(MakeEvent(ws_, actor_, now_, events::CompanyCreated{found.company.id}));
-      }
-    }
+    RALLY_ASSIGN_OR_RETURN(after.company, ResolveCompanyByName(*company_by_name));
   }
   if (p.tags || !p.add_tags.empty() || !p.remove_tags.empty()) {
     std::vector<TagName> names;
@@ -287,18 +272,41 @@ Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const
     after.updated_at = now_;
   }
 
-  // 6. Write.
+  // 6. Write (in batch mode: queue for Flush).
   std::string primary_key = emails_touched ? new_rows.front().key : EmailKey(after.email);
-  if (before) {
-    RALLY_RETURN_IF_ERROR(ContactRepository::Update(tx_, after, primary_key));
-  } else {
-    RALLY_RETURN_IF_ERROR(ContactRepository::Insert(tx_, after, primary_key));
-  }
   bool rows_differ = emails_touched && (old_rows.size() != new_rows.size() ||
                                         !std::equal(old_rows.begin(), old_rows.end(), new_rows.begin(),
                                                     [](const EmailRow& a, const EmailRow& b) {
                                                       return a.key == b.key && a.display == b.display;
                                                     }));
+  if (deferred_) {
+    std::vector<timeline::Activity> activities;
+    RecordWrite(before, after, diff, actor_, now_, activities, events_);
+    Defer(before, after, std::move(primary_key), rows_differ,
+          rows_differ ? new_rows : std::vector<EmailRow>{}, std::move(activities));
+  } else {
+    RALLY_RETURN_IF_ERROR(WriteNow(before, after, diff, primary_key, rows_differ, new_rows));
+  }
+
+  // 7. Only now, with every statement done (or queued), does the holder cache learn the new
+  // state.
+  if (rows_differ) {
+    for (const EmailRow& r : old_rows) holders_[r.key] = std::nullopt;
+    for (const EmailRow& r : new_rows) {
+      holders_[r.key] = EmailHolder{after.id, after.deleted_at.has_value()};
+    }
+  }
+  return before ? Outcome::kUpdated : Outcome::kCreated;
+}
+
+Status ContactWriter::WriteNow(const Contact* before, const Contact& after, const ContactDiff& diff,
+                               const std::string& primary_key, bool rows_differ,
+                               std::span<const EmailRow> new_rows) {
+  if (before) {
+    RALLY_RETURN_IF_ERROR(ContactRepository::Update(tx_, after, primary_key));
+  } else {
+    RALLY_RETURN_IF_ERROR(ContactRepository::Insert(tx_, after, primary_key));
+  }
   if (rows_differ) {
     RALLY_RETURN_IF_ERROR(ContactRepository::ReplaceEmails(tx_, ws_, after.id, new_rows,
                                                            before != nullptr));
@@ -314,16 +322,130 @@ Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const
   }
   std::vector<timeline::Activity> activities;
   RecordWrite(before, after, diff, actor_, now_, activities, events_);
-  RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx_, activities));
+  return timeline::ActivityRepository::Insert(tx_, activities);
+}
 
-  // 7. Only now, with every statement done, does the holder cache learn the new state.
-  if (rows_differ) {
-    for (const EmailRow& r : old_rows) holders_[r.key] = std::nullopt;
-    for (const EmailRow& r : new_rows) {
-      holders_[r.key] = EmailHolder{after.id, after.deleted_at.has_value()};
+Result<CompanyRef> ContactWriter::ResolveCompanyByName(const CompanyInput& in) {
+  // A batch names the same few companies over and over: one lookup per name per transaction.
+  RALLY_ASSIGN_OR_RETURN(companies::CompanyName name, companies::NormalizeCompanyName(in.name));
+  if (auto it = companies_by_norm_.find(name.norm); it != companies_by_norm_.end()) {
+    return it->second;
+  }
+  if (!deferred_) {
+    RALLY_ASSIGN_OR_RETURN(companies::FoundCompany found,
+                           companies_.FindOrCreate(tx_, ws_, in.name, in.domain));
+    CompanyRef ref{found.company.id, found.company.name};
+    companies_by_norm_.emplace(name.norm, ref);
+    if (found.created) {
+      events_.push_back(MakeEvent(ws_, actor_, now_, events::CompanyCreated{found.company.id}));
+    }
+    return ref;
+  }
+  if (!companies_checked_.contains(name.norm)) {
+    std::string norms[] = {name.norm};
+    RALLY_ASSIGN_OR_RETURN(auto found, companies_.FindManyIn(tx_, ws_, norms));
+    if (!found.empty()) {
+      CompanyRef ref{found.front().second.id, found.front().second.name};
+      companies_by_norm_.emplace(name.norm, ref);
+      return ref;
     }
   }
-  return before ? Outcome::kUpdated : Outcome::kCreated;
+  // New: its id now, its row with Flush (before the contact rows that refer to it).
+  RALLY_ASSIGN_OR_RETURN(companies::Company c,
+                         companies::CompanyService::MakeNew(ws_, name, in.domain, now_));
+  CompanyRef ref{c.id, c.name};
+  companies_by_norm_.emplace(name.norm, ref);
+  companies_checked_.erase(name.norm);
+  events_.push_back(MakeEvent(ws_, actor_, now_, events::CompanyCreated{c.id}));
+  pending_companies_.emplace_back(std::move(c), name.norm);
+  return ref;
+}
+
+Status ContactWriter::LoadCompanies(std::span<const std::string> names) {
+  std::vector<std::string> unknown;
+  for (const std::string& n : names) {
+    auto name = companies::NormalizeCompanyName(n);
+    if (!name.ok()) continue;  // reported by the Apply that names it
+    if (!companies_by_norm_.contains(name->norm) && !companies_checked_.contains(name->norm)) {
+      unknown.push_back(std::move(name->norm));
+    }
+  }
+  if (unknown.empty()) return Status::Ok();
+  std::sort(unknown.begin(), unknown.end());
+  unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+  RALLY_ASSIGN_OR_RETURN(auto found, companies_.FindManyIn(tx_, ws_, unknown));
+  for (auto& [norm, company] : found) {
+    companies_by_norm_.emplace(norm, CompanyRef{company.id, std::move(company.name)});
+  }
+  for (std::string& n : unknown)
+    if (!companies_by_norm_.contains(n)) companies_checked_.insert(std::move(n));
+  return Status::Ok();
+}
+
+void ContactWriter::Defer(const Contact* before, const Contact& after, std::string primary_key,
+                          bool emails_changed, std::vector<EmailRow> emails,
+                          std::vector<timeline::Activity> activities) {
+  auto [it, fresh] = pending_index_.emplace(after.id, pending_.size());
+  if (fresh) {
+    Pending p;
+    p.existed = before != nullptr;
+    if (before) p.stored_tags = before->tags;
+    pending_.push_back(std::move(p));
+  }
+  // A later Apply to the same contact started from this one's `after`: its state replaces it.
+  Pending& p = pending_[it->second];
+  p.after = after;
+  p.email_key = std::move(primary_key);
+  if (emails_changed) {
+    p.emails_changed = true;
+    p.emails = std::move(emails);
+  }
+  for (timeline::Activity& a : activities) pending_activities_.push_back(std::move(a));
+}
+
+Status ContactWriter::Flush() {
+  // Companies first, then contacts: the rows after them refer to both.
+  if (!pending_companies_.empty()) {
+    std::vector<companies::CompanyRepository::NewCompany> rows;
+    rows.reserve(pending_companies_.size());
+    for (const auto& [company, norm] : pending_companies_) rows.push_back({&company, norm});
+    RALLY_RETURN_IF_ERROR(companies_.InsertNew(tx_, ws_, rows));
+  }
+  std::vector<ContactRepository::ContactRow> inserts, updates;
+  std::vector<Id> replaced_emails;
+  std::vector<ContactRepository::EmailAssignment> emails;
+  std::vector<ContactRepository::TagAssignment> tags_added, tags_removed;
+  auto has_tag = [](const std::vector<TagRef>& tags, Id id) {
+    return std::any_of(tags.begin(), tags.end(), [&](const TagRef& t) { return t.id == id; });
+  };
+  for (const Pending& p : pending_) {
+    Id id = p.after.id;
+    (p.existed ? updates : inserts).push_back({&p.after, p.email_key});
+    if (p.emails_changed) {
+      if (p.existed) replaced_emails.push_back(id);
+      for (size_t i = 0; i < p.emails.size(); ++i) {
+        emails.push_back({id, &p.emails[i], static_cast<int64_t>(i)});
+      }
+    }
+    for (const TagRef& t : p.after.tags)
+      if (!has_tag(p.stored_tags, t.id)) tags_added.push_back({id, t.id});
+    for (const TagRef& t : p.stored_tags)
+      if (!has_tag(p.after.tags, t.id)) tags_removed.push_back({id, t.id});
+  }
+  RALLY_RETURN_IF_ERROR(ContactRepository::InsertMany(tx_, ws_, inserts));
+  RALLY_RETURN_IF_ERROR(ContactRepository::UpdateMany(tx_, ws_, updates));
+  // Every old email row goes before any new one is written, so an email moving between two
+  // contacts of the batch never meets itself.
+  RALLY_RETURN_IF_ERROR(ContactRepository::DeleteEmails(tx_, ws_, replaced_emails));
+  RALLY_RETURN_IF_ERROR(ContactRepository::InsertEmails(tx_, ws_, emails));
+  RALLY_RETURN_IF_ERROR(ContactRepository::RemoveTags(tx_, ws_, tags_removed));
+  RALLY_RETURN_IF_ERROR(ContactRepository::AddTags(tx_, ws_, tags_added));
+  RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx_, pending_activities_));
+  pending_.clear();
+  pending_index_.clear();
+  pending_activities_.clear();
+  pending_companies_.clear();
+  return Status::Ok();
 }
 
 }  // namespace rally::contacts

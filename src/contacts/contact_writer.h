@@ -4,7 +4,8 @@
 // It resolves relations (owner, company, tags) with per-transaction caches, enforces email
 // uniqueness across primary and additional emails, writes the row, its emails and tags,
 // appends the timeline entries from the before/after diff and collects the domain events. Batch
-// callers preload email holders and tags for all items at once (no query per item for them).
+// callers preload email holders, tags and companies for all items at once (no query per item
+// for them) and defer the writes to one multi-row statement per table (DeferWrites, Flush).
 //
 // Thread safety: none; lives inside one Database::Write callback.
 #pragma once
@@ -18,10 +19,12 @@
 
 #include "companies/company_service.h"
 #include "contacts/contact.h"
+#include "contacts/contact_diff.h"
 #include "contacts/contact_input.h"
 #include "contacts/contact_repository.h"
 #include "events/event.h"
 #include "storage/database.h"
+#include "timeline/activity.h"
 #include "timeline/actor.h"
 
 namespace rally::contacts {
@@ -58,6 +61,19 @@ class ContactWriter {
   // writing (a storage error) must fail the whole transaction.
   bool wrote() const { return wrote_; }
 
+  // Batch mode. After DeferWrites, Apply checks and decides exactly as before but queues its
+  // writes (contact rows, emails, tag assignments, timeline entries, new companies) instead of
+  // running them, coalescing several Applies to one contact; Flush then writes the queue with
+  // one statement per table. New companies get their ids at Apply and are inserted by Flush.
+  // REQUIRES: Flush() returns OK before the transaction commits.
+  // Errors (Flush): already_exists when an email or company name was taken by a concurrent
+  // writer after the checks (PostgreSQL runs the transaction again); storage errors.
+  void DeferWrites() { deferred_ = true; }
+  Status Flush();
+
+  // Preloads which of these company names exist (one statement), for a batch's Applies.
+  Status LoadCompanies(std::span<const std::string> names);
+
   std::vector<events::Event>& events() { return events_; }
   storage::Transaction& tx() { return tx_; }
   Micros now() const { return now_; }
@@ -65,6 +81,26 @@ class ContactWriter {
  private:
   Result<std::optional<OwnerRef>> ResolveOwner(const OwnerInput& in);
   Result<TagRef> ResolveTag(const TagName& name);
+  Result<CompanyRef> ResolveCompanyByName(const CompanyInput& in);
+  // Runs the writes of one Apply at once (outside batch mode).
+  Status WriteNow(const Contact* before, const Contact& after, const ContactDiff& diff,
+                  const std::string& primary_key, bool rows_differ,
+                  std::span<const EmailRow> new_rows);
+  // Queues the writes of one Apply (batch mode).
+  void Defer(const Contact* before, const Contact& after, std::string primary_key,
+             bool emails_changed, std::vector<EmailRow> emails,
+             std::vector<timeline::Activity> activities);
+
+  // A contact with writes queued: its row as stored before this writer (existed) and as it
+  // must be written.
+  struct Pending {
+    bool existed = false;
+    Contact after;
+    std::string email_key;
+    std::vector<TagRef> stored_tags;  // before this writer's first change
+    bool emails_changed = false;
+    std::vector<EmailRow> emails;  // when emails_changed
+  };
 
   storage::Transaction& tx_;
   Id ws_;
@@ -76,8 +112,14 @@ class ContactWriter {
   std::unordered_set<std::string> tags_checked_;  // norms looked up and found absent
   std::unordered_map<std::string, std::optional<OwnerRef>> owners_;
   std::unordered_map<std::string, CompanyRef> companies_by_norm_;
+  std::unordered_set<std::string> companies_checked_;  // norms looked up and found absent
   std::vector<events::Event> events_;
   bool wrote_ = false;
+  bool deferred_ = false;
+  std::vector<Pending> pending_;
+  std::unordered_map<Id, size_t> pending_index_;  // contact id -> pending_ index
+  std::vector<timeline::Activity> pending_activities_;
+  std::vector<std::pair<companies::Company, std::string>> pending_companies_;  // (row, norm)
 };
 
 }  // namespace rally::contacts

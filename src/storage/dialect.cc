@@ -1,6 +1,33 @@
 #include "storage/dialect.h"
 
+#include <charconv>
+
 namespace rally::storage {
+namespace {
+
+constexpr std::string_view kRowsToken = "{rows}";
+// SQLite: rows per chunk and bound parameters per statement (SQLITE_MAX_VARIABLE_NUMBER is
+// 32766 since 3.32). Larger chunks gain little: SQLite's per-row work dominates by then.
+constexpr size_t kSqliteMaxChunkRows = 256;
+constexpr size_t kSqliteMaxParams = 32000;
+
+std::string_view PostgresArrayType(ColumnType t) {
+  switch (t) {
+    case ColumnType::kInt: return "bigint[]";
+    case ColumnType::kReal: return "float8[]";
+    case ColumnType::kText: return "text[]";
+    case ColumnType::kJson: return "json[]";
+  }
+  return "text[]";
+}
+
+size_t FloorPowerOfTwo(size_t n) {
+  size_t p = 1;
+  while (p * 2 <= n) p *= 2;
+  return p;
+}
+
+}  // namespace
 
 std::string RewritePlaceholdersForPostgres(std::string_view sql, int* count) {
   std::string out;
@@ -95,6 +122,123 @@ Status UseSerializable(Transaction& tx) {
 Status UseReadCommitted(Transaction& tx) {
   if (tx.dialect() != Dialect::kPostgres) return Status::Ok();
   return tx.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").status();
+}
+
+std::string PostgresArrayLiteral(std::span<const Value> values, size_t stride, size_t offset) {
+  std::string out = "{";
+  for (size_t i = offset; i < values.size(); i += stride) {
+    if (out.size() > 1) out += ',';
+    const Value& v = values[i];
+    if (std::holds_alternative<std::monostate>(v)) {
+      out += "NULL";
+    } else if (const auto* n = std::get_if<int64_t>(&v)) {
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), *n);
+      out.append(buf, end);
+    } else if (const auto* d = std::get_if<double>(&v)) {
+      if (*d != *d) {
+        out += "NaN";
+      } else if (*d > 1.7976931348623157e308 || *d < -1.7976931348623157e308) {
+        out += *d > 0 ? "Infinity" : "-Infinity";
+      } else {
+        char buf[32];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), *d);  // shortest round trip
+        out.append(buf, end);
+      }
+    } else {
+      // Quoted, so that empty strings, "NULL", commas, braces and spaces stay text.
+      const std::string& text = std::get<std::string>(v);
+      out += '"';
+      for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+      }
+      out += '"';
+    }
+  }
+  out += '}';
+  return out;
+}
+
+Result<int64_t> ExecuteRows(Connection& c, std::string_view sql, Params params, const Rows& rows,
+                            const RowFn* fn) {
+  if (rows.empty()) return int64_t{0};
+  size_t at = sql.find(kRowsToken);
+  if (at == std::string_view::npos) return Internal("multi-row statement without {rows}");
+  std::string_view before = sql.substr(0, at), after = sql.substr(at + kRowsToken.size());
+  int n_before = 0;
+  RewritePlaceholdersForPostgres(before, &n_before);
+  if (static_cast<size_t>(n_before) > params.size()) {
+    return Internal("multi-row statement has more parameters than it was given");
+  }
+  std::span<const RowColumn> columns = rows.columns();
+  const size_t ncols = columns.size();
+  std::span<const Value> values = rows.values();
+
+  // Binds params around `middle` values and runs `text`.
+  std::vector<Value> bound;
+  auto run = [&](const std::string& text, auto&& add_middle) -> Result<int64_t> {
+    bound.clear();
+    bound.insert(bound.end(), params.begin(), params.begin() + n_before);
+    add_middle();
+    bound.insert(bound.end(), params.begin() + n_before, params.end());
+    if (fn) {
+      RALLY_RETURN_IF_ERROR(c.Query(text, bound, *fn));
+      return int64_t{0};
+    }
+    return c.Execute(text, bound);
+  };
+
+  if (c.dialect() == Dialect::kPostgres) {
+    std::string text(before);
+    text += "unnest(";
+    for (size_t i = 0; i < ncols; ++i) {
+      text += i ? ", ?::" : "?::";
+      text += PostgresArrayType(columns[i].type);
+    }
+    text += ") AS v(";
+    for (size_t i = 0; i < ncols; ++i) {
+      if (i) text += ", ";
+      text += columns[i].name;
+    }
+    text += ')';
+    text += after;
+    return run(text, [&] {
+      for (size_t i = 0; i < ncols; ++i) bound.emplace_back(PostgresArrayLiteral(values, ncols, i));
+    });
+  }
+
+  const size_t max_rows =
+      FloorPowerOfTwo(std::max<size_t>(1, std::min(kSqliteMaxChunkRows, kSqliteMaxParams / ncols)));
+  std::string select = "(SELECT ";
+  for (size_t i = 0; i < ncols; ++i) {
+    if (i) select += ", ";
+    select += "column" + std::to_string(i + 1) + " AS " + std::string(columns[i].name);
+  }
+  select += " FROM (VALUES ";
+  std::string row = "(";
+  for (size_t i = 0; i < ncols; ++i) row += i ? ", ?" : "?";
+  row += ')';
+  int64_t changed = 0;
+  const size_t nrows = rows.size();
+  for (size_t first = 0; first < nrows;) {
+    size_t k = FloorPowerOfTwo(std::min(nrows - first, max_rows));
+    std::string text(before);
+    text += select;
+    for (size_t r = 0; r < k; ++r) {
+      if (r) text += ", ";
+      text += row;
+    }
+    text += ")) AS v";
+    text += after;
+    RALLY_ASSIGN_OR_RETURN(int64_t n, run(text, [&] {
+      auto chunk = values.subspan(first * ncols, k * ncols);
+      bound.insert(bound.end(), chunk.begin(), chunk.end());
+    }));
+    changed += n;
+    first += k;
+  }
+  return changed;
 }
 
 }  // namespace rally::storage

@@ -3,8 +3,10 @@
 // the rest.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/database.h"
 
@@ -57,5 +59,69 @@ Status SerializeTransaction(Transaction& tx, int64_t key);
 // Errors: those of Connection::Execute.
 Status UseSerializable(Transaction& tx);
 Status UseReadCommitted(Transaction& tx);
+
+// ---- Multi-row statements ----
+//
+// Bulk work (batch upserts, imports) writes and looks up many rows per statement instead of one
+// statement, and one round trip, per row. A Rows table is bound to one statement as a relation
+// `v` with named, typed columns; the SQL names it with the token {rows}:
+//
+//   INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
+//     SELECT ?, v.contact_id, v.tag_id FROM {rows} WHERE true ON CONFLICT DO NOTHING
+//   SELECT e.email_norm, e.contact_id FROM contact_emails e JOIN {rows}
+//     ON e.email_norm = v.key WHERE e.workspace_id = ?
+//
+// PostgreSQL: {rows} is `unnest(?::bigint[], ?::text[], ...) AS v(contact_id, tag_id, ...)`,
+// one array parameter per column, so one statement text (prepared once per connection) and
+// one execution whatever the number of rows.
+// SQLite: {rows} is `(SELECT column1 AS contact_id, ... FROM (VALUES (?, ?), ...)) AS v`; the
+// rows go in chunks of power-of-two sizes (at most 256 rows and 32,000 parameters each), so a
+// statement has at most nine texts in the connection's cache and runs once per chunk.
+// Write `WHERE true` before an ON CONFLICT clause (SQLite would read ON as a join constraint).
+enum class ColumnType { kInt, kReal, kText, kJson };
+
+struct RowColumn {
+  std::string_view name;  // a plain identifier
+  ColumnType type;
+};
+
+// Row-major values of a fixed list of columns.
+class Rows {
+ public:
+  // REQUIRES: `columns` is not empty and outlives this object (usually a static array).
+  explicit Rows(std::span<const RowColumn> columns) : columns_(columns) {}
+
+  // Appends the next value of the row being filled; a row is complete after one value per
+  // column, in column order.
+  void Push(Value v) { values_.push_back(std::move(v)); }
+  void Reserve(size_t rows) { values_.reserve(rows * columns_.size()); }
+
+  size_t size() const { return values_.size() / columns_.size(); }
+  bool empty() const { return values_.empty(); }
+  std::span<const RowColumn> columns() const { return columns_; }
+  std::span<const Value> values() const { return values_; }
+
+ private:
+  std::span<const RowColumn> columns_;
+  std::vector<Value> values_;
+};
+
+// Runs `sql` (holding {rows} once) over every row of `rows`. `params` go to the statement's
+// other `?` placeholders in order: those before {rows}, then those after it (the same values
+// for every chunk). Returns the rows changed, summed over chunks; a `fn` sees every result row
+// (RETURNING, SELECT), chunk after chunk. With no rows, runs nothing and returns 0.
+// REQUIRES: every row complete (values().size() a multiple of the column count).
+// Errors: those of Connection::Execute; kInvalidArgument for a text holding a NUL.
+Result<int64_t> ExecuteRows(Connection& c, std::string_view sql, Params params, const Rows& rows,
+                            const RowFn* fn = nullptr);
+inline Status QueryRows(Connection& c, std::string_view sql, Params params, const Rows& rows,
+                        const RowFn& fn) {
+  return ExecuteRows(c, sql, params, rows, &fn).status();
+}
+
+// A PostgreSQL array literal ({1,NULL,"a\"b"}) of `values` of one type. For the PostgreSQL
+// spelling of Rows; exposed for its tests.
+std::string PostgresArrayLiteral(std::span<const Value> values, size_t stride = 1,
+                                 size_t offset = 0);
 
 }  // namespace rally::storage

@@ -1,5 +1,6 @@
 #include "timeline/activity_repository.h"
 
+#include "storage/dialect.h"
 #include "timeline/cursor.h"
 
 namespace rally::timeline {
@@ -40,7 +41,8 @@ Result<std::pair<Micros, Id>> ParseActivityCursor(std::string_view cursor) {
 }  // namespace
 
 Status ActivityRepository::Insert(storage::Transaction& tx, std::span<const Activity> activities) {
-  for (const Activity& a : activities) {
+  if (activities.size() == 1) {
+    const Activity& a = activities.front();
     storage::Value params[] = {
         a.workspace_id,
         a.id,
@@ -51,9 +53,33 @@ Status ActivityRepository::Insert(storage::Transaction& tx, std::span<const Acti
         a.actor.id != 0 ? storage::Value(a.actor.id) : storage::Null(),
         json::serialize(a.payload),
     };
-    RALLY_RETURN_IF_ERROR(tx.Execute(kInsert, params).status());
+    return tx.Execute(kInsert, params).status();
   }
-  return Status::Ok();
+  // Many (a batch, an update of several fields): one statement for all of them.
+  static constexpr storage::RowColumn kColumns[] = {
+      {"workspace_id", storage::ColumnType::kInt}, {"id", storage::ColumnType::kInt},
+      {"contact_id", storage::ColumnType::kInt},   {"occurred_at", storage::ColumnType::kInt},
+      {"type", storage::ColumnType::kText},        {"actor_type", storage::ColumnType::kText},
+      {"actor_id", storage::ColumnType::kInt},     {"payload", storage::ColumnType::kJson}};
+  storage::Rows rows(kColumns);
+  rows.Reserve(activities.size());
+  for (const Activity& a : activities) {
+    rows.Push(a.workspace_id);
+    rows.Push(a.id);
+    rows.Push(a.contact_id);
+    rows.Push(a.occurred_at);
+    rows.Push(std::string(ActivityTypeName(a.type)));
+    rows.Push(std::string(ActorTypeName(a.actor.type)));
+    rows.Push(a.actor.id != 0 ? storage::Value(a.actor.id) : storage::Null());
+    rows.Push(json::serialize(a.payload));
+  }
+  return storage::ExecuteRows(tx,
+                              "INSERT INTO activities (workspace_id, id, contact_id, occurred_at, "
+                              "type, actor_type, actor_id, payload) SELECT v.workspace_id, v.id, "
+                              "v.contact_id, v.occurred_at, v.type, v.actor_type, v.actor_id, "
+                              "v.payload FROM {rows} WHERE true",
+                              {}, rows)
+      .status();
 }
 
 Result<ActivityPage> ActivityRepository::ListByContact(storage::Connection& conn, Id workspace_id,

@@ -29,7 +29,7 @@ struct ActivityPage {
 
 class ActivityRepository {
  public:
-  // Inserts each activity (ids must be set, see NewId()).
+  // Inserts the activities (ids must be set, see NewId()), many with one multi-row statement.
   // Errors: those of storage (failed_precondition when the contact row does not exist).
   static Status Insert(storage::Transaction& tx, std::span<const Activity> activities);
 

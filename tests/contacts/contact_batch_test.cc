@@ -128,6 +128,88 @@ TEST_F(BatchTest, EmailConflictsInsideAndOutsideTheBatch) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE deleted_at IS NULL"), 1);
 }
 
+// The batch path queues its writes and flushes them as one statement per table: a contact that
+// several items reach (by its primary and an additional email) is written once, with the sum of
+// their changes, and every change is on its timeline.
+TEST_F(BatchTest, OneContactReachedByTwoItemsGetsBothChanges) {
+  Contact c = MustCreate(R"({"email":"main@x.io","additional_emails":["alt@x.io"],
+                             "tags":["keep","drop"]})");
+  batches_.clear();
+  auto results = Run(R"([
+    {"email":"main@x.io","title":"CTO","add_tags":["new"]},
+    {"email":"ALT@x.io","last_name":"L","remove_tags":["drop"]},
+    {"email":"other@x.io","tags":["keep"]}
+  ])");
+  EXPECT_EQ(Statuses(results), (std::vector<std::string>{"updated", "updated", "created"}));
+  EXPECT_EQ(results[0].id, c.id);
+  EXPECT_EQ(results[1].id, c.id);
+  auto got = contacts_->Get(kWs, c.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->title, "CTO");
+  EXPECT_EQ(got->last_name, "L");
+  EXPECT_EQ(got->email, "main@x.io");
+  EXPECT_EQ(json::serialize(ContactToJson(*got)["tags"]), R"(["keep","new"])");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contact_tags WHERE contact_id = " + IdToString(c.id)), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contact_emails WHERE contact_id = " + IdToString(c.id)), 2);
+  EXPECT_EQ(Timeline(c.id), (std::vector<std::string>{
+                                R"(tag_removed {"tag":"drop"})",
+                                R"(field_updated {"field":"last_name","from":null,"to":"L"})",
+                                R"(tag_added {"tag":"new"})",
+                                R"(field_updated {"field":"title","from":null,"to":"CTO"})",
+                                "contact_created {}",
+                            }));
+  ASSERT_EQ(batches_.size(), 1u);
+}
+
+// Mixed creates and updates whose emails change hands inside one batch: every old email row
+// goes before any new one is written.
+TEST_F(BatchTest, AnEmailMovesBetweenContactsOfOneBatch) {
+  Contact y = MustCreate(R"({"email":"y@x.io","additional_emails":["moving@x.io"]})");
+  auto results = Run(R"([
+    {"email":"y@x.io","additional_emails":[]},
+    {"email":"z@x.io","additional_emails":["moving@x.io"],"title":"new here"},
+    {"email":"y@x.io","additional_emails":["y2@x.io"]}
+  ])");
+  EXPECT_EQ(Statuses(results), (std::vector<std::string>{"updated", "created", "updated"}));
+  auto z = contacts_->GetByEmail(kWs, "moving@x.io");
+  ASSERT_TRUE(z.ok()) << z.status().ToString();
+  EXPECT_EQ(z->id, results[1].id);
+  EXPECT_EQ(z->additional_emails, std::vector<std::string>{"moving@x.io"});
+  auto got_y = contacts_->Get(kWs, y.id);
+  EXPECT_EQ(got_y->additional_emails, std::vector<std::string>{"y2@x.io"});
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contact_emails"), 4);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contact_emails WHERE email_norm = 'y2@x.io' AND position = 1"), 1);
+}
+
+// Companies of a batch are looked up at once and the new ones created at the end, once each;
+// a refused item creates none.
+TEST_F(BatchTest, CompaniesAreFoundOrCreatedOncePerBatch) {
+  Contact acme = MustCreate(R"({"email":"first@acme.io","company":"Acme"})");
+  ASSERT_TRUE(acme.company.has_value());
+  batches_.clear();
+  auto results = Run(R"([
+    {"email":"n1@x.io","company":"ACME"},
+    {"email":"n2@x.io","company":"Newco"},
+    {"email":"n3@x.io","company":{"name":" newco ","domain":"newco.example"}},
+    {"email":"bad@x.io","company":"Refused Co","lead_score":-1},
+    {"email":"n4@x.io","company":"Owned Co","owner":"nobody@x.io"},
+    {"email":"n5@x.io","company":"Owned Co","owner":"ada@example.com"}
+  ])");
+  EXPECT_EQ(Statuses(results), (std::vector<std::string>{"created", "created", "created", "error",
+                                                         "error", "created"}));
+  EXPECT_EQ(contacts_->Get(kWs, results[0].id)->company->id, acme.company->id);
+  auto n2 = contacts_->Get(kWs, results[1].id);
+  auto n3 = contacts_->Get(kWs, results[2].id);
+  ASSERT_TRUE(n2->company && n3->company);
+  EXPECT_EQ(n2->company->id, n3->company->id);
+  EXPECT_EQ(n2->company->name, "Newco");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM companies"), 3);  // Acme, Newco, Owned Co
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM companies WHERE name_norm = 'refused co'"), 0);
+  int created = 0;
+  for (const std::string& name : EventNames()) created += name == "company.created";
+  EXPECT_EQ(created, 2);
+}
+
 TEST_F(BatchTest, ThousandItemsInOneCallButNotMore) {
   std::vector<ContactInput> items;
   for (int i = 0; i < 1000; ++i) {
