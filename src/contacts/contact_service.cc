@@ -325,8 +325,10 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
   // transaction cost more than all the item's writes).
   Status written = db_.Write([&](storage::Transaction& tx) -> Status {
     ContactWriter w(tx, workspace_id, actor, Now(), companies_);
+    // Writes go out at the end, one multi-row statement per table (Flush below).
+    w.DeferWrites();
     // Everything the batch will look up, looked up at once.
-    std::vector<std::string> keys, norms;
+    std::vector<std::string> keys, norms, company_names;
     for (const Group& g : groups) {
       keys.push_back(g.key);
       if (g.patch.additional_emails)
@@ -334,9 +336,13 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       if (g.patch.tags)
         for (const TagName& t : *g.patch.tags) norms.push_back(t.norm);
       for (const TagName& t : g.patch.add_tags) norms.push_back(t.norm);
+      if (g.patch.company && *g.patch.company && !(*g.patch.company)->id) {
+        company_names.push_back((*g.patch.company)->name);
+      }
     }
     RALLY_RETURN_IF_ERROR(w.LoadEmailHolders(keys));
     RALLY_RETURN_IF_ERROR(w.LoadTags(norms));
+    RALLY_RETURN_IF_ERROR(w.LoadCompanies(company_names));
     std::vector<Id> matched;
     for (const Group& g : groups) {
       RALLY_ASSIGN_OR_RETURN(auto h, w.Holder(g.key));
@@ -429,6 +435,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       }
       loaded[after.id] = std::move(after);
     }
+    RALLY_RETURN_IF_ERROR(w.Flush());
     // A dry run ends here: the marker status rolls everything back (events included).
     if (options.dry_run) return Status(StatusCode::kCanceled, std::string(kDryRunMarker));
     if (options.in_transaction) RALLY_RETURN_IF_ERROR(options.in_transaction(tx, results));
