@@ -13,6 +13,8 @@ pkg_check_modules(PROTOBUF REQUIRED IMPORTED_TARGET protobuf)
 # .xlsx: minizip (zip reading and, in tests, writing) and expat (streamed XML).
 pkg_check_modules(MINIZIP REQUIRED IMPORTED_TARGET minizip)
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
+# .xlsx writing: test fixtures and benchmarks today, the exporter later.
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 
 # libphonenumber: headers unpacked by scripts/install-deps (see docs/decisions), library from
 # the runtime package.
@@ -27,6 +29,4 @@ target_link_libraries(rally_phonenumber INTERFACE ${PHONENUMBER_LIB} PkgConfig::
 
 if(RALLY_BUILD_TESTS)
   find_package(GTest REQUIRED CONFIG)
-  # Test fixtures write real .xlsx files with it.
-  pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 endif()

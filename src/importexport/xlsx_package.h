@@ -4,7 +4,7 @@
 //   - a compression ratio per part, checked once the part is past 16 MiB inflated, both on the
 //     sizes the zip declares (refused before inflating) and on the bytes actually produced;
 //   - at most 65,536 entries; encrypted entries and unknown compression methods are refused.
-// Sheet XML of ordinary workbooks compresses 10-40x, so a ratio of 200 only stops bombs
+// Sheet parts of ordinary workbooks compress by tens, so a ratio of 200 only stops bombs
 // (docs/decisions/0007-import-readers.md).
 //
 // The zip package is minizip over a file or over bytes in memory; MemoryPackage holds the
