@@ -194,7 +194,7 @@ uint64_t InflateSheet(const std::string& path, const std::function<void(const ch
 }  // namespace
 
 int main(int argc, char** argv) {
-  uint64_t rows = 200'000;
+  uint64_t rows = 100'000;
   int rounds = 5;
   std::string dir = std::filesystem::temp_directory_path().string();
   for (int i = 1; i + 1 < argc; i += 2) {
