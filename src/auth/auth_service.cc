@@ -15,6 +15,9 @@ constexpr size_t kMaxNameBytes = 200;
 // More candidate users than this for one email (without a workspace_id) would make a login
 // cost that many password hashes; such logins must name the workspace.
 constexpr size_t kMaxLoginCandidates = 5;
+// Serializes first-start bootstraps across processes (two `rally serve` started together on an
+// empty PostgreSQL database must not both create a workspace): "rally boot".
+constexpr int64_t kBootstrapLock = 0x72616c6c79626f6f;
 
 Status BadLogin() { return Unauthenticated("email or password is wrong"); }
 
@@ -521,7 +524,11 @@ Result<std::optional<BootstrapResult>> AuthService::Bootstrap() {
 
   bool lost_race = false;
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
-    // Checked again inside the transaction: another caller may have bootstrapped meanwhile.
+    // Checked again inside the transaction: another caller may have bootstrapped meanwhile. On
+    // PostgreSQL a snapshot taken before that caller committed would still see no workspace
+    // (write skew: the two inserts touch no common row), so bootstraps take a lock and each reads
+    // what the one before committed.
+    RALLY_RETURN_IF_ERROR(storage::SerializeTransaction(tx, kBootstrapLock));
     RALLY_ASSIGN_OR_RETURN(bool exists, repo::AnyWorkspace(tx));
     if (exists) {
       lost_race = true;
