@@ -17,6 +17,7 @@
 #include "api/jobs_api.h"
 #include "api/openapi.h"
 #include "api/tags_api.h"
+#include "app/test_jobs.h"
 #include "auth/auth_service.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -84,6 +85,9 @@ RallyServer::RallyServer(std::unique_ptr<Services> services, ServeOptions option
   api::AddContactsRoutes(r, auth, *s.contacts, *s.timeline);
   api::AddTagsRoutes(r, auth, *s.tags);
   api::AddJobsRoutes(r, auth, *s.jobs);
+  if (impl_->options.test_jobs) RegisterTestJobs(r, auth, *s.jobs);
+  // The runner OpenServices built, with this server's options (it is not started yet).
+  s.job_runner = std::make_unique<jobs::Runner>(*s.jobs, impl_->options.jobs);
 }
 
 RallyServer::~RallyServer() {

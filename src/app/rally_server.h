@@ -12,6 +12,7 @@
 
 #include "app/services.h"
 #include "base/result.h"
+#include "jobs/job_runner.h"
 
 namespace rally::http { class Router; }
 
@@ -24,6 +25,11 @@ struct ServeOptions {
   int worker_threads = 32;
   size_t max_body_bytes = 10 << 20;
   bool access_log = true;
+  // This process's job runner: workers, lease, heartbeat and idle polling (jobs/job_runner.h).
+  // Shorter leases retake a dead process's jobs sooner, at the cost of more renewals.
+  jobs::RunnerOptions jobs;
+  // Registers the test job kind and its route (app/test_jobs.h): tests of several processes.
+  bool test_jobs = false;
   // How often soft-deleted contacts past their 30-day window are purged.
   std::chrono::seconds purge_interval{3600};
 };
