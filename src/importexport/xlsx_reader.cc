@@ -29,6 +29,7 @@ constexpr size_t kMaxSheets = 4096;
 constexpr size_t kMaxRels = 65536;
 constexpr size_t kMaxStyles = 65536;
 constexpr size_t kMaxColumnRef = 16384;  // XFD
+constexpr int64_t kMaxRow = 1048576;     // Excel's last row
 
 std::string_view Local(const XML_Char* name) {
   std::string_view s(name);
@@ -391,9 +392,10 @@ class SheetHandler final : public XmlHandler {
     } else if (name == "row") {
       const char* r = Attr(attrs, "r");
       uint64_t n;
-      row_.number = (r != nullptr && ParseIndex(r, &n) && n >= 1 && n <= 1048576)
+      row_.number = (r != nullptr && ParseIndex(r, &n) && n >= 1 && n <= static_cast<uint64_t>(kMaxRow))
                         ? static_cast<int64_t>(n)
                         : row_.number + 1;
+      if (row_.number > kMaxRow) return Fail(Corrupt("a row past row 1048576"));
       row_.cells.clear();
       next_col_ = 0;
       row_bytes_ = 0;

@@ -375,6 +375,10 @@ TEST(XlsxReaderTest, FilesThatAreRefused) {
        {}, StatusCode::kInvalidArgument, "shared string index 5 out of range"},
       {"bad_xml", "", Workbook(false, "<row r=\"1\"><c r=\"A1\"><v>1</v></row>"), {},
        StatusCode::kInvalidArgument, "mismatched tag"},
+      {"row_past_1048576", "",
+       Workbook(false, "<row r=\"1048576\"><c r=\"A1048576\"><v>1</v></c></row>"
+                       "<row><c><v>2</v></c></row>"),
+       {}, StatusCode::kInvalidArgument, "past row 1048576"},
       {"column_past_xfd", "", Workbook(false, "<row r=\"1\"><c r=\"ZZZZ1\"><v>1</v></c></row>"),
        {}, StatusCode::kTooLarge, "column"},
   };
