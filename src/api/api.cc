@@ -10,11 +10,12 @@ namespace {
 
 // A detail about the request as a whole rather than about one field of a well-formed body:
 // the body itself (empty, malformed, too deep, not an object) or a parameter that is not
-// supported yet. These answer 400; field validation errors answer 422. Decided by the code, not
+// supported yet, or a filter (q= or a JSON filter, query/filter.h: codes filter_*) that does not
+// parse. These answer 400; field validation errors answer 422. Decided by the code, not
 // the field name, since "body" is also an ordinary field (a note's body).
 bool IsRequestLevel(const FieldError& e) {
   return e.code == "malformed_json" || e.code == "too_deep" || e.code == "not_an_object" ||
-         e.code == "empty" || e.code == "unsupported";
+         e.code == "empty" || e.code == "unsupported" || e.code.starts_with("filter_");
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ namespace rally::api {
 
 // The HTTP status for a status code: invalid_argument 400 (422 when every detail is a field
 // validation error on a well-formed body: details non-empty and none with a request-level code:
-// malformed_json, too_deep, not_an_object, empty (the body) or unsupported; query parameters
+// malformed_json, too_deep, not_an_object, empty (the body), unsupported or filter_* (a filter
+// that does not parse, query/filter.h); query parameters
 // such as limit count as fields), unauthenticated 401,
 // permission_denied 403,
 // not_found 404, already_exists/failed_precondition 409, too_large 413, resource_exhausted 429,

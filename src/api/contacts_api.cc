@@ -1,5 +1,5 @@
 // Routes (see contacts_api.h for the table):
-//   POST /api/v1/contacts, GET /api/v1/contacts, POST /api/v1/contacts/batch,
+//   POST /api/v1/contacts, POST /api/v1/contacts/batch,
 //   GET /api/v1/contacts/by-email/{email}, GET|PATCH|DELETE /api/v1/contacts/{id},
 //   POST /api/v1/contacts/{id}/restore, GET /api/v1/contacts/{id}/timeline,
 //   POST /api/v1/contacts/{id}/activities
@@ -21,16 +21,6 @@ constexpr int kDefaultLimit = 50;
 std::string QueryText(const Request& req, std::string_view name) {
   auto v = req.QueryParam(name);
   return v ? std::string(*v) : std::string();
-}
-
-// The filter language (q=) arrives with the query module (issue 4); until then a filter is
-// refused rather than ignored, so no client mistakes an unfiltered list for a filtered one.
-Status RefuseFilter(const Request& req) {
-  if (req.QueryParam("q")) {
-    return InvalidArgument("filtering with q= is not supported yet",
-                           {FieldError{"q", "unsupported", "filtering with q= is not supported yet", {}}});
-  }
-  return Status::Ok();
 }
 
 Response ContactResponse(int status, const Result<contacts::Contact>& c) {
@@ -103,16 +93,6 @@ void AddContactsRoutes(http::Router& router, const Authenticator& auth,
     auto body = ParseObjectBody(req);
     if (!body.ok()) return ErrorResponse(body.status());
     return ContactResponse(201, contacts.Create(p.workspace_id, *body, ActorOf(p)));
-  }));
-
-  router.Add(Method::kGet, "/api/v1/contacts", auth.Require([&](Request& req, const auth::Principal& p) {
-    if (Status s = RefuseFilter(req); !s.ok()) return ErrorResponse(s);
-    auto limit = ParseLimit(req, kDefaultLimit, contacts::kMaxListLimit);
-    if (!limit.ok()) return ErrorResponse(limit.status());
-    contacts::ContactListOptions opts{QueryText(req, "sort"), *limit, QueryText(req, "cursor")};
-    auto page = contacts.List(p.workspace_id, opts);
-    if (!page.ok()) return ErrorResponse(page.status());
-    return JsonResponse(200, page->ToJson());
   }));
 
   router.Add(Method::kPost, "/api/v1/contacts/batch", auth.Require([&](Request& req, const auth::Principal& p) {

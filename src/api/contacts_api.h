@@ -1,6 +1,6 @@
 // REST routes for contacts and their timelines (DESIGN.md §4):
 //   POST   /api/v1/contacts                       create                          201
-//   GET    /api/v1/contacts?sort=&limit=&cursor=  list, keyset-paged              200
+//   (GET /api/v1/contacts, the filtered list, is in contact_lists_api.h)
 //   POST   /api/v1/contacts/batch                 create-or-update by email       200
 //   GET    /api/v1/contacts/by-email/{email}      lookup (primary or additional)  200
 //   GET    /api/v1/contacts/{id}                                                  200

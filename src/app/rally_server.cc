@@ -12,6 +12,7 @@
 #include "api/auth_api.h"
 #include "api/authenticator.h"
 #include "api/companies_api.h"
+#include "api/contact_lists_api.h"
 #include "api/contacts_api.h"
 #include "api/custom_fields_api.h"
 #include "api/jobs_api.h"
@@ -83,6 +84,7 @@ RallyServer::RallyServer(std::unique_ptr<Services> services, ServeOptions option
   api::AddCustomFieldRoutes(r, auth, *s.custom_fields, *s.contacts);
   api::AddCompaniesRoutes(r, auth, *s.companies);
   api::AddContactsRoutes(r, auth, *s.contacts, *s.timeline);
+  api::AddContactListsRoutes(r, auth, *s.contact_search);
   api::AddTagsRoutes(r, auth, *s.tags);
   api::AddJobsRoutes(r, auth, *s.jobs);
   if (impl_->options.test_jobs) RegisterTestJobs(r, auth, *s.jobs);

@@ -2,6 +2,7 @@
 
 #include "auth/auth_service.h"
 #include "companies/company_service.h"
+#include "contacts/contact_search.h"
 #include "contacts/contact_service.h"
 #include "events/event_bus.h"
 #include "fields/custom_fields.h"
@@ -21,6 +22,7 @@ Services::~Services() {
   // its handlers may use any service.
   job_runner.reset();
   tags.reset();
+  contact_search.reset();
   contacts.reset();
   companies.reset();
   timeline.reset();
@@ -47,6 +49,7 @@ Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config) {
   s->timeline = std::make_unique<timeline::TimelineService>(*s->db);
   s->companies = std::make_unique<companies::CompanyService>(*s->db);
   s->contacts = std::make_unique<contacts::ContactService>(*s->db, *s->events, *s->companies);
+  s->contact_search = std::make_unique<contacts::ContactSearch>(*s->db);
   s->tags = std::make_unique<segments::TagService>(*s->db, *s->events, *s->contacts);
   s->job_runner = std::make_unique<jobs::Runner>(*s->jobs, jobs::RunnerOptions{});
   return s;

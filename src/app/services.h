@@ -15,7 +15,7 @@ namespace rally::jobs { class JobQueue; class Runner; }
 namespace rally::fields { class CustomFieldService; }
 namespace rally::timeline { class TimelineService; }
 namespace rally::companies { class CompanyService; }
-namespace rally::contacts { class ContactService; }
+namespace rally::contacts { class ContactService; class ContactSearch; }
 namespace rally::segments { class TagService; }
 
 namespace rally::app {
@@ -42,6 +42,7 @@ struct Services {
   std::unique_ptr<timeline::TimelineService> timeline;
   std::unique_ptr<companies::CompanyService> companies;
   std::unique_ptr<contacts::ContactService> contacts;
+  std::unique_ptr<contacts::ContactSearch> contact_search;  // the read side of contact lists
   std::unique_ptr<segments::TagService> tags;
 };
 

@@ -2,6 +2,7 @@
 
 #include "base/strings.h"
 #include "cli/cli_context.h"
+#include "contacts/contact_search.h"
 #include "contacts/contact_service.h"
 #include "fields/builtin_fields.h"
 #include "timeline/actor.h"
@@ -111,15 +112,18 @@ void AddContactsCommands(CLI::App& app, CliContext& ctx, int& exit_code) {
     PrintContact(ctx, *c);
   });
 
-  auto list_opts = std::make_shared<contacts::ContactListOptions>();
+  auto list_opts = std::make_shared<contacts::ContactSearchRequest>();
   CLI::App* list = cmd->add_subcommand("list", "List contacts, one page");
+  list->add_option("--filter", list_opts->q,
+                   "Filter, e.g. 'tag:inbound stage:lead score:>50' (docs/api.md, the filter language)");
   list->add_option("--sort", list_opts->sort, "Sort, e.g. -lead_score,last_name");
   list->add_option("--limit", list_opts->limit, "Page size (1-1000)")->capture_default_str();
   list->add_option("--cursor", list_opts->cursor, "next_cursor of the previous page");
   list->callback([&ctx, &exit_code, list_opts] {
     auto ws = ctx.WorkspaceId();
     if (!ws.ok()) { exit_code = Fail(ws.status()); return; }
-    auto page = (*ctx.Services())->contacts->List(*ws, *list_opts);
+    // The CLI acts as no user: owner:me matches nothing.
+    auto page = (*ctx.Services())->contact_search->List(query::QueryContext{*ws, std::nullopt}, *list_opts);
     if (!page.ok()) { exit_code = Fail(page.status()); return; }
     if (ctx.options().json) { ctx.PrintJson(page->ToJson()); return; }
     for (const auto& c : page->data) {

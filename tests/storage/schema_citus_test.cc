@@ -21,6 +21,7 @@ namespace {
 // Tables that are not distributed by workspace, and why. Every other table must pass the checks.
 // - schema_migrations: the migration ledger, one row per schema version for the whole database;
 //   a Citus reference table (replicated to every node).
+// - contact_search*: SQLite's full-text index (never on Citus).
 // - workspaces: its id IS the workspace id (the row every other table hangs from); a reference
 //   table, so the foreign keys `workspace_id REFERENCES workspaces(id)` stay local on every node.
 // jobs is NOT listed: its primary key is (workspace_id, id). Its claim/reap/purge indexes
@@ -28,7 +29,12 @@ namespace {
 // non-unique, and Citus allows any non-unique index on a distributed table (each shard keeps its
 // own); the claim query that uses them is the one sanctioned cross-workspace query (a fan-out).
 const std::set<std::string>& AllowList() {
-  static const std::set<std::string> tables = {"schema_migrations", "workspaces"};
+  static const std::set<std::string> tables = {
+      "schema_migrations", "workspaces",
+      // SQLite only (migration 0003): the FTS5 search index and its shadow tables, keyed by
+      // contact id. PostgreSQL keeps the search vector on contacts itself.
+      "contact_search", "contact_search_data", "contact_search_idx", "contact_search_content",
+      "contact_search_docsize", "contact_search_config"};
   return tables;
 }
 
