@@ -1,6 +1,6 @@
 # Thin wrappers over the CMake presets. `make run` and `make test` are the two commands a new
 # user needs (README.md).
-.PHONY: deps build build-debug run test test-unit bench fuzz format lint clean
+.PHONY: deps build build-debug run test test-unit bench fuzz format lint clean web-dev
 
 JOBS ?= $(shell nproc)
 # ccache keys on paths relative to the checkout, so a fresh clone (CI) reuses earlier builds.
@@ -28,6 +28,12 @@ run: build
 # (integration against real services, benchmarks' smoke runs).
 test: build-debug
 	@ctest --preset debug
+
+# The web UI with hot reload on http://127.0.0.1:5173, its /api proxied to a server started
+# with `make run` (RALLY_URL to point elsewhere). The binary embeds its own build of web/ (make
+# build); `rally serve --web-dir DIR` serves a `vite build` output from disk instead.
+web-dev: deps
+	@cd web && npm run dev
 
 bench: build
 	@bench/run-all

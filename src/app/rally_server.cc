@@ -19,12 +19,14 @@
 #include "api/openapi.h"
 #include "api/tags_api.h"
 #include "app/test_jobs.h"
+#include "app/web_assets.h"
 #include "auth/auth_service.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "contacts/contact_service.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "jobs/job_runner.h"
 
 namespace rally::app {
@@ -50,6 +52,7 @@ struct RallyServer::Impl {
   http::Router router;
   std::unique_ptr<api::Authenticator> authenticator;
   std::unique_ptr<http::Server> server;
+  std::unique_ptr<http::StaticFiles> web;
 
   std::mutex mu;
   std::condition_variable cv;
@@ -90,6 +93,13 @@ RallyServer::RallyServer(std::unique_ptr<Services> services, ServeOptions option
   if (impl_->options.test_jobs) RegisterTestJobs(r, auth, *s.jobs);
   // The runner OpenServices built, with this server's options (it is not started yet).
   s.job_runner = std::make_unique<jobs::Runner>(*s.jobs, impl_->options.jobs);
+
+  // Last: the web UI answers every GET that no route above took (client-side routes get
+  // index.html); /api/... paths keep their JSON 404.
+  impl_->web = impl_->options.web_dir.empty()
+                   ? http::StaticFiles::InMemory(EmbeddedWebAssets())
+                   : http::StaticFiles::FromDirectory(impl_->options.web_dir);
+  r.SetFallback([web = impl_->web.get()](http::Request& req) { return web->Serve(req); });
 }
 
 RallyServer::~RallyServer() {

@@ -25,6 +25,9 @@ struct ServeOptions {
   int worker_threads = 32;
   size_t max_body_bytes = 10 << 20;
   bool access_log = true;
+  // The web UI: empty serves the copy embedded at build time (app/web_assets.h); a folder
+  // (web/dist) is read per request instead, for development.
+  std::string web_dir;
   // This process's job runner: workers, lease, heartbeat and idle polling (jobs/job_runner.h).
   // Shorter leases retake a dead process's jobs sooner, at the cost of more renewals.
   jobs::RunnerOptions jobs;

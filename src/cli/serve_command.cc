@@ -11,6 +11,9 @@ void AddServeCommand(CLI::App& app, CliContext& ctx, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--workers", opts->worker_threads, "Threads that run requests")->capture_default_str();
   cmd->add_option("--io-threads", opts->io_threads, "Threads that do network I/O")->capture_default_str();
+  cmd->add_option("--web-dir", opts->web_dir,
+                  "Serve the web UI from this folder (a `vite build` of web/) instead of the copy "
+                  "built into the binary; for UI development");
   cmd->add_option("--access-log", opts->access_log, "One JSON line per request on stderr (true/false)")
       ->capture_default_str();
   auto lease_ms = std::make_shared<int64_t>(opts->jobs.lease / 1000);

@@ -66,6 +66,7 @@ struct Router::Impl {
 
   Node root;
   std::vector<Route> routes;
+  Handler fallback;
 
   bool Find(const Node* node, size_t i, Method m, Match& match) const {
     if (i == match.segments.size()) {
@@ -176,8 +177,11 @@ Response Router::Dispatch(Request& req, int* route_index) const {
     res.headers.emplace_back("Allow", Impl::AllowHeader(*match.path_node));
     return res;
   }
+  if (impl_->fallback) return impl_->fallback(req);
   return JsonError(404, "not_found", "no route for " + req.path);
 }
+
+void Router::SetFallback(Handler handler) { impl_->fallback = std::move(handler); }
 
 std::string Router::MatchPattern(const Request& req) const {
   Impl::Match match;

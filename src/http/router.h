@@ -36,8 +36,14 @@ class Router {
   // throw std::invalid_argument at start-up.
   void Add(Method method, std::string pattern, Handler handler);
 
+  // Called, instead of the 404 answer, for requests whose path matches no pattern at all (any
+  // method; a path with routes but not this method still gets 405). The web UI's static files
+  // use it. Without a fallback such requests get the JSON 404. Start-up only, like Add().
+  void SetFallback(Handler handler);
+
   // Finds the route, binds path params into req.path_params and calls its handler. Unknown
   // paths answer 404, known paths with another method 405 (with Allow), both as JSON errors.
+  // Paths that match no pattern go to the fallback when one is set.
   // HEAD falls back to the GET route (the server drops the body). Matching uses the
   // still-encoded path of req.target, so "%2F" stays inside its segment, and compares decoded
   // segments; when req.target is empty (requests built by hand in tests) req.path is used.

@@ -1,0 +1,226 @@
+// The contacts table: fixed-height rows, only the visible ones (plus a margin) in the DOM, so a
+// list scrolled through a million contacts costs what a screenful costs. Headers sort on click
+// and reorder by dragging; the keyboard moves an active row (arrows, Page Up/Down, Home/End),
+// Enter opens it, Space selects it.
+import { type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { Contact } from '../../api/generated/schema';
+import type { Column } from './columns';
+
+const ROW_H = 40;
+const OVERSCAN = 12;
+
+type Props = {
+  rows: Contact[];
+  columns: Column[];
+  sort: string;
+  onSort: (sort: string) => void;
+  onReorder: (from: string, to: string) => void;
+  onOpen: (c: Contact) => void;
+  onNearEnd: () => void;
+  selected: Set<string>;
+  onToggle: (id: string) => void;
+  onToggleAll: () => void;
+  footer: React.ReactNode;
+  emptyState: React.ReactNode;
+  loadingMore: boolean;
+};
+
+export function ContactTable(p: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const [active, setActive] = useState(-1);
+  const [dragKey, setDragKey] = useState<string | null>(null);
+  const [dropKey, setDropKey] = useState<string | null>(null);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    setHeight(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+
+  const headH = 37;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - OVERSCAN);
+  const last = Math.min(p.rows.length, Math.ceil((scrollTop + height) / ROW_H) + OVERSCAN);
+
+  // Ask for the next page while a couple of screens remain.
+  const { onNearEnd } = p;
+  useEffect(() => {
+    if (p.rows.length > 0 && last >= p.rows.length - 100) onNearEnd();
+  }, [last, p.rows.length, onNearEnd]);
+
+  useEffect(() => {
+    if (active >= p.rows.length) setActive(p.rows.length - 1);
+  }, [p.rows.length, active]);
+
+  const scrollIntoView = useCallback((i: number) => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = i * ROW_H;
+    const visible = el.clientHeight - headH;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_H > el.scrollTop + visible) el.scrollTop = top + ROW_H - visible;
+  }, []);
+
+  const move = (i: number) => {
+    const n = Math.max(0, Math.min(p.rows.length - 1, i));
+    setActive(n);
+    scrollIntoView(n);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (p.rows.length === 0) return;
+    const page = Math.max(1, Math.floor((height - headH) / ROW_H) - 1);
+    switch (e.key) {
+      case 'ArrowDown': case 'j': move(active + 1); break;
+      case 'ArrowUp': case 'k': move(active - 1); break;
+      case 'PageDown': move(active + page); break;
+      case 'PageUp': move(active - page); break;
+      case 'Home': move(0); break;
+      case 'End': move(p.rows.length - 1); break;
+      case 'Enter': {
+        const c = p.rows[active];
+        if (c) p.onOpen(c);
+        break;
+      }
+      case ' ': {
+        const c = p.rows[active];
+        if (c?.id) p.onToggle(c.id);
+        break;
+      }
+      default: return;
+    }
+    e.preventDefault();
+  };
+
+  const sortFor = (col: Column): 'asc' | 'desc' | null => {
+    if (!col.sort) return null;
+    if (p.sort === col.sort) return 'asc';
+    if (p.sort === `-${col.sort}`) return 'desc';
+    return null;
+  };
+  const clickSort = (col: Column) => {
+    if (!col.sort) return;
+    const cur = sortFor(col);
+    // Numbers and dates read best largest first; text A to Z.
+    const descFirst = ['lead_score', 'created_at', 'updated_at', 'last_activity_at'].includes(col.sort);
+    if (cur === null) p.onSort(descFirst ? `-${col.sort}` : col.sort);
+    else if (cur === 'asc') p.onSort(`-${col.sort}`);
+    else p.onSort(col.sort);
+  };
+
+  const totalWidth = 40 + p.columns.reduce((s, c) => s + c.width, 0);
+  const allSelected = p.rows.length > 0 && p.rows.every((r) => p.selected.has(r.id ?? ''));
+  const activeRow = p.rows[active];
+
+  return (
+    <div className="table-wrap">
+      <div
+        className="table-scroll"
+        ref={scroller}
+        tabIndex={0}
+        role="grid"
+        aria-label="Contacts"
+        aria-rowcount={p.rows.length + 1}
+        aria-activedescendant={activeRow ? `row-${activeRow.id}` : undefined}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onKeyDown={onKeyDown}
+        onFocus={() => active < 0 && p.rows.length > 0 && setActive(0)}
+        data-testid="contacts-grid"
+      >
+        <div className="grid-head" role="row" style={{ width: totalWidth, minWidth: '100%' }}>
+          <div className="head-cell check" role="columnheader">
+            <input type="checkbox" aria-label="Select all loaded contacts" checked={allSelected} onChange={p.onToggleAll} />
+          </div>
+          {p.columns.map((col) => {
+            const dir = sortFor(col);
+            return (
+              <div
+                key={col.key}
+                role="columnheader"
+                aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
+                className={`head-cell${dir ? ' sorted' : ''}${dropKey === col.key && dragKey !== col.key ? ' drop-target' : ''}`}
+                style={{ width: col.width }}
+                draggable
+                data-col={col.key}
+                onDragStart={(e) => {
+                  setDragKey(col.key);
+                  e.dataTransfer.effectAllowed = 'move';
+                }}
+                onDragOver={(e) => {
+                  e.preventDefault();
+                  setDropKey(col.key);
+                }}
+                onDragLeave={() => setDropKey(null)}
+                onDrop={(e) => {
+                  e.preventDefault();
+                  if (dragKey && dragKey !== col.key) p.onReorder(dragKey, col.key);
+                  setDragKey(null);
+                  setDropKey(null);
+                }}
+                onDragEnd={() => {
+                  setDragKey(null);
+                  setDropKey(null);
+                }}
+              >
+                {col.sort ? (
+                  <button className="sort" onClick={() => clickSort(col)} aria-label={`Sort by ${col.label}`} title={`Sort by ${col.label}`}>
+                    {col.label}
+                    <span aria-hidden="true">{dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}</span>
+                  </button>
+                ) : (
+                  col.label
+                )}
+              </div>
+            );
+          })}
+        </div>
+        {p.rows.length === 0 ? (
+          p.emptyState
+        ) : (
+          <div style={{ height: p.rows.length * ROW_H + (p.loadingMore ? ROW_H : 0), position: 'relative', width: totalWidth, minWidth: '100%' }}>
+            {p.rows.slice(first, last).map((c, k) => {
+              const i = first + k;
+              const id = c.id ?? '';
+              const sel = p.selected.has(id);
+              return (
+                <div
+                  key={id}
+                  id={`row-${id}`}
+                  role="row"
+                  aria-selected={sel}
+                  className={`grid-row${i === active ? ' active' : ''}${sel ? ' selected' : ''}`}
+                  style={{ top: i * ROW_H }}
+                  onClick={(e) => {
+                    if ((e.target as HTMLElement).closest('input')) return;
+                    setActive(i);
+                    p.onOpen(c);
+                  }}
+                  data-testid="contact-row"
+                >
+                  <div className="cell check" role="gridcell">
+                    <input type="checkbox" aria-label={`Select ${c.email}`} checked={sel} onChange={() => p.onToggle(id)} />
+                  </div>
+                  {p.columns.map((col) => (
+                    <div key={col.key} className="cell" role="gridcell" style={{ width: col.width }} data-col={col.key}>
+                      {col.render(c)}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+            {p.loadingMore && (
+              <div className="grid-row" style={{ top: p.rows.length * ROW_H, cursor: 'default' }} aria-hidden="true">
+                <div className="cell" style={{ width: 240 }}><div className="skeleton" style={{ width: 180 }} /></div>
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+      <div className="table-foot">{p.footer}</div>
+    </div>
+  );
+}

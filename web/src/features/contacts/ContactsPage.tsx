@@ -1,0 +1,260 @@
+// The Contacts page: search box, filter bar, the virtualized table and its footer count, the
+// column chooser, and actions on selected rows. The whole view is in the URL (viewState.ts).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, ApiError, errorMessage } from '../../api/client';
+import { invalidate, useMeta } from '../../api/meta';
+import { Link, navigate, useDocumentTitle, useLocation } from '../../app/router';
+import { EmptyState, ErrorState, LoadingState, Popover, Spinner, Toast } from '../../ui/components';
+import { formatCount, STAGE_LABELS, STAGES } from '../../ui/format';
+import { FilterBar } from '../filters/FilterBar';
+import { allColumns } from './columns';
+import { ContactTable } from './ContactTable';
+import { useContactList } from './useContactList';
+import { apiQuery, type ContactsView, viewFromQuery, viewToQuery } from './viewState';
+
+export function ContactsPage() {
+  useDocumentTitle('Contacts');
+  const { query } = useLocation();
+  const view = useMemo(() => viewFromQuery(query), [query.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
+  const setView = useCallback((patch: Partial<ContactsView>, replace = false) => {
+    navigate(`/contacts${viewToQuery({ ...viewFromQuery(new URLSearchParams(window.location.search)), ...patch })}`, { replace });
+  }, []);
+
+  const customFields = useMeta('customFields');
+  const tags = useMeta('tags');
+  const users = useMeta('users');
+  const columns = useMemo(() => {
+    const all = allColumns(customFields);
+    return view.cols.map((k) => all.find((c) => c.key === k)).filter((c): c is NonNullable<typeof c> => !!c);
+  }, [customFields, view.cols]);
+
+  const list = useContactList(apiQuery(view), view.sort);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  useEffect(() => setSelected(new Set()), [view.q, view.search, view.sort]);
+
+  // The search box narrows as you type; the URL follows after a short pause.
+  const [search, setSearch] = useState(view.search);
+  useEffect(() => setSearch(view.search), [view.search]);
+  useEffect(() => {
+    if (search === view.search) return;
+    const t = setTimeout(() => setView({ search }, true), 250);
+    return () => clearTimeout(t);
+  }, [search, view.search, setView]);
+
+  // "/" focuses the search box from anywhere on the page but a text field.
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key === '/' && !e.metaKey && !e.ctrlKey && !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) && !t.isContentEditable) {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const filterError = list.error instanceof ApiError && list.error.status === 400 ? list.error.message : null;
+  const [toast, setToast] = useState<{ message: string; undo?: () => void } | null>(null);
+
+  const footer = (
+    <>
+      <span data-testid="contacts-count">
+        {list.count === null ? (
+          <><Spinner label="Counting" /> Counting…</>
+        ) : list.count === 'unavailable' ? (
+          `${formatCount(list.rows.length)}${list.done ? '' : '+'} loaded`
+        ) : (
+          `${formatCount(list.count)} contact${list.count === 1 ? '' : 's'}`
+        )}
+      </span>
+      {list.count !== 'unavailable' && list.count !== null && <span>· {formatCount(list.rows.length)} loaded</span>}
+      <span style={{ marginLeft: 'auto' }} className="subtle">
+        <kbd>/</kbd> search · <kbd>↑</kbd><kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>Space</kbd> select
+      </span>
+    </>
+  );
+
+  const empty = list.loading ? (
+    <LoadingState label="Loading contacts…" />
+  ) : list.error && !filterError ? (
+    <ErrorState message={errorMessage(list.error)} onRetry={list.reload} />
+  ) : filterError ? (
+    <EmptyState title="This filter could not be applied">Fix the filter text above.</EmptyState>
+  ) : view.q || view.search ? (
+    <EmptyState title="No contacts match">Try removing a filter or searching for something else.</EmptyState>
+  ) : (
+    <EmptyState title="No contacts yet">
+      <Link to="/contacts/new">Create the first contact</Link>, import a file, or add them through the API.
+    </EmptyState>
+  );
+
+  const selectedRows = list.rows.filter((r) => selected.has(r.id ?? ''));
+
+  return (
+    <div className="page" style={{ height: '100%' }}>
+      <div className="page-head">
+        <h1>Contacts</h1>
+        <span className="spacer" />
+        <ColumnChooser cols={view.cols} all={allColumns(customFields)} onChange={(cols) => setView({ cols })} />
+        <Link to="/contacts/new" className="btn primary" data-testid="new-contact">+ New contact</Link>
+      </div>
+      <div className="filter-row">
+        <div className="search-box">
+          <span className="icon" aria-hidden="true">⌕</span>
+          <label htmlFor="contact-search" className="sr-only">Search contacts</label>
+          <input id="contact-search" ref={searchRef} className="input" type="search" placeholder="Search name, email, company"
+            value={search} onChange={(e) => setSearch(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown' || e.key === 'Enter') {
+                e.preventDefault();
+                document.querySelector<HTMLElement>('[data-testid="contacts-grid"]')?.focus();
+              }
+            }} />
+          {!search && <kbd aria-hidden="true">/</kbd>}
+        </div>
+      </div>
+      <FilterBar value={view.q} onChange={(q) => setView({ q })} customFields={customFields ?? []} tags={tags ?? []} users={users ?? []} error={filterError} />
+      {selected.size > 0 && (
+        <BulkBar
+          count={selected.size}
+          onClear={() => setSelected(new Set())}
+          onRun={async (action) => {
+            const ids = selectedRows.map((r) => r.id!).filter(Boolean);
+            try {
+              if (action.kind === 'delete') {
+                await Promise.all(ids.map((id) => api('delete', '/api/v1/contacts/{id}', { path: { id } })));
+                list.remove(new Set(ids));
+                setSelected(new Set());
+                setToast({
+                  message: `Deleted ${ids.length} contact${ids.length === 1 ? '' : 's'}`,
+                  undo: async () => {
+                    await Promise.all(ids.map((id) => api('post', '/api/v1/contacts/{id}/restore', { path: { id } })));
+                    setToast(null);
+                    list.reload();
+                  },
+                });
+                return;
+              }
+              const body = action.kind === 'tag' ? { add_tags: [action.value] } : { lifecycle_stage: action.value };
+              await Promise.all(ids.map((id) => api('patch', '/api/v1/contacts/{id}', { path: { id }, body: body as never })));
+              if (action.kind === 'tag') invalidate('tags');
+              setToast({ message: `Updated ${ids.length} contact${ids.length === 1 ? '' : 's'}` });
+              list.reload();
+            } catch (e) {
+              setToast({ message: errorMessage(e) });
+            }
+          }}
+        />
+      )}
+      <ContactTable
+        rows={list.rows}
+        columns={columns}
+        sort={view.sort}
+        onSort={(sort) => setView({ sort })}
+        onReorder={(from, to) => {
+          const cols = view.cols.filter((c) => c !== from);
+          cols.splice(cols.indexOf(to) + (view.cols.indexOf(from) < view.cols.indexOf(to) ? 1 : 0), 0, from);
+          setView({ cols });
+        }}
+        onOpen={(c) => navigate(`/contacts/${c.id}`)}
+        onNearEnd={list.loadMore}
+        selected={selected}
+        onToggle={(id) => setSelected((s) => {
+          const n = new Set(s);
+          if (n.has(id)) n.delete(id);
+          else n.add(id);
+          return n;
+        })}
+        onToggleAll={() => setSelected((s) => (s.size > 0 && list.rows.every((r) => s.has(r.id ?? '')) ? new Set() : new Set(list.rows.map((r) => r.id ?? ''))))}
+        footer={footer}
+        emptyState={empty}
+        loadingMore={list.loading && list.rows.length > 0}
+      />
+      {toast && <Toast message={toast.message} action={toast.undo ? 'Undo' : undefined} onAction={toast.undo} onDone={() => setToast(null)} />}
+    </div>
+  );
+}
+
+type BulkAction = { kind: 'tag'; value: string } | { kind: 'stage'; value: string } | { kind: 'delete' };
+
+// Actions on the selected (loaded) rows. Until the bulk endpoints land (another issue), each
+// action is one request per contact through the same write path; the bar then switches to
+// the server-side bulk call, which can also act on "every contact matching the filter".
+function BulkBar({ count, onClear, onRun }: { count: number; onClear: () => void; onRun: (a: BulkAction) => Promise<void> }) {
+  const [open, setOpen] = useState<'tag' | 'stage' | null>(null);
+  const [tag, setTag] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = async (a: BulkAction) => {
+    setBusy(true);
+    await onRun(a);
+    setBusy(false);
+    setOpen(null);
+  };
+  return (
+    <div className="bulkbar" role="toolbar" aria-label="Selected contacts" data-testid="bulk-bar">
+      <strong>{count} selected</strong>
+      <Popover open={open === 'tag'} onClose={() => setOpen(null)} label="Add a tag" anchor={
+        <button className="btn small" onClick={() => setOpen('tag')} disabled={busy}>Add tag</button>}>
+        <form onSubmit={(e) => { e.preventDefault(); if (tag.trim()) void run({ kind: 'tag', value: tag.trim() }); }} className="row">
+          <label htmlFor="bulk-tag" className="sr-only">Tag</label>
+          <input id="bulk-tag" className="input" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="Tag" autoFocus />
+          <button className="btn primary small" type="submit">Add</button>
+        </form>
+      </Popover>
+      <Popover open={open === 'stage'} onClose={() => setOpen(null)} label="Set stage" anchor={
+        <button className="btn small" onClick={() => setOpen('stage')} disabled={busy}>Set stage</button>}>
+        <div className="menu" role="menu">
+          {STAGES.map((s) => <button key={s} role="menuitem" onClick={() => void run({ kind: 'stage', value: s })}>{STAGE_LABELS[s]}</button>)}
+        </div>
+      </Popover>
+      <button className="btn small danger" onClick={() => void run({ kind: 'delete' })} disabled={busy}>Delete</button>
+      {busy && <Spinner />}
+      <span style={{ flex: 1 }} />
+      <button className="btn small ghost" style={{ color: '#fff' }} onClick={onClear}>Clear selection</button>
+    </div>
+  );
+}
+
+function ColumnChooser({ cols, all, onChange }: { cols: string[]; all: Array<{ key: string; label: string }>; onChange: (cols: string[]) => void }) {
+  const [open, setOpen] = useState(false);
+  const shown = cols.map((k) => all.find((c) => c.key === k)).filter((c): c is NonNullable<typeof c> => !!c);
+  const hidden = all.filter((c) => !cols.includes(c.key));
+  const move = (k: string, d: -1 | 1) => {
+    const i = cols.indexOf(k);
+    const j = i + d;
+    if (j < 0 || j >= cols.length) return;
+    const next = [...cols];
+    [next[i], next[j]] = [next[j]!, next[i]!];
+    onChange(next);
+  };
+  return (
+    <Popover open={open} onClose={() => setOpen(false)} align="right" label="Columns" anchor={
+      <button className="btn" onClick={() => setOpen(!open)} aria-expanded={open} aria-haspopup="dialog">Columns</button>}>
+      <h3>Shown columns</h3>
+      <div className="options">
+        {shown.map((c, i) => (
+          <div key={c.key} className="row">
+            <label className="checkbox" style={{ flex: 1 }}>
+              <input type="checkbox" checked disabled={cols.length === 1} onChange={() => onChange(cols.filter((k) => k !== c.key))} />
+              {c.label}
+            </label>
+            <button className="btn small ghost" aria-label={`Move ${c.label} left`} disabled={i === 0} onClick={() => move(c.key, -1)}>↑</button>
+            <button className="btn small ghost" aria-label={`Move ${c.label} right`} disabled={i === shown.length - 1} onClick={() => move(c.key, 1)}>↓</button>
+          </div>
+        ))}
+      </div>
+      {hidden.length > 0 && <h3>More columns</h3>}
+      <div className="options">
+        {hidden.map((c) => (
+          <label key={c.key} className="checkbox">
+            <input type="checkbox" checked={false} onChange={() => onChange([...cols, c.key])} />
+            {c.label}
+          </label>
+        ))}
+      </div>
+    </Popover>
+  );
+}
