@@ -25,8 +25,12 @@
 // returns data rows only, each padded to the header's width. A data row whose shape does not
 // fit the header (CSV: another field count; xlsx: a value right of the header's last column)
 // comes back with `error` set and its cells as read, so the caller can reject that row and
-// go on. Problems that end the file (I/O, a cell over the size limit, a corrupt zip) are the
-// Status of Next().
+// go on; nothing is guessed, except that empty cells past the header's width (what trailing
+// delimiters leave) are dropped. CSV quoting is RFC 4180, lenient where files break it: a
+// quote inside an unquoted cell is literal (5" tall), text after a closing quote is kept
+// ("abc"def -> abcdef), and a quoted cell open at the end of the file is a row error.
+// Problems that end the file (I/O, a cell over the size limit, a corrupt zip) are the Status
+// of Next().
 //
 // Writers (CSV/XLSX export) will live beside these readers in this module.
 //
