@@ -31,9 +31,9 @@ export function App() {
 }
 
 const NAV = [
-  { to: '/contacts', label: 'Contacts', icon: '👥' },
-  { to: '/companies', label: 'Companies', icon: '🏢' },
-  { to: '/settings', label: 'Settings', icon: '⚙️' },
+  { to: '/contacts', label: 'Contacts', icon: '◎' },
+  { to: '/companies', label: 'Companies', icon: '▦' },
+  { to: '/settings', label: 'Settings', icon: '⚙' },
 ];
 
 function Shell() {

@@ -56,7 +56,10 @@ export function ContactsPage() {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  const filterError = list.error instanceof ApiError && list.error.status === 400 ? list.error.message : null;
+  // The server names the bad term in the field error ("unknown field \"colour\" in ... at 0").
+  const filterError = list.error instanceof ApiError && list.error.status === 400
+    ? list.error.details[0]?.message ?? list.error.message
+    : null;
   const [toast, setToast] = useState<{ message: string; undo?: () => void } | null>(null);
 
   const footer = (

@@ -10,10 +10,11 @@ import { CONTACT_FIELDS } from './contactFields';
 
 type ActivityType = NonNullable<Activity['type']>;
 
+// Glyphs from the fonts every system has (emoji fonts are often missing on Linux).
 const ICONS: Record<ActivityType, string> = {
-  email_sent: '📤', email_received: '📥', email_opened: '👁️', link_clicked: '🔗', call: '📞', meeting: '📅',
-  note: '📝', form_submitted: '🧾', deal_stage_changed: '💼', lifecycle_changed: '🚦', field_updated: '✏️',
-  tag_added: '🏷️', tag_removed: '🏷️', contact_created: '✨', contacts_merged: '🔀', contact_deleted: '🗑️', contact_restored: '♻️',
+  email_sent: '✉', email_received: '✉', email_opened: '◉', link_clicked: '⇗', call: '☎', meeting: '◷',
+  note: '✎', form_submitted: '☑', deal_stage_changed: '$', lifecycle_changed: '⇢', field_updated: '✎',
+  tag_added: '⚑', tag_removed: '⚐', contact_created: '★', contacts_merged: '⇄', contact_deleted: '✕', contact_restored: '↺',
 };
 
 const FILTERS: Array<{ value: ActivityType | ''; label: string }> = [

@@ -21,7 +21,7 @@ const BUILT_IN: Column[] = [
   { key: 'company', label: 'Company', width: 170, render: (c) => text(c.company?.name) },
   { key: 'title', label: 'Title', width: 160, sort: 'title', render: (c) => text(c.title) },
   { key: 'department', label: 'Department', width: 140, sort: 'department', render: (c) => text(c.department) },
-  { key: 'lifecycle_stage', label: 'Stage', width: 120, sort: 'lifecycle_stage', render: (c) => <StagePill stage={c.lifecycle_stage} /> },
+  { key: 'lifecycle_stage', label: 'Stage', width: 132, sort: 'lifecycle_stage', render: (c) => <StagePill stage={c.lifecycle_stage} /> },
   { key: 'lead_score', label: 'Lead score', width: 170, sort: 'lead_score', render: (c) => <ScoreBadge score={c.lead_score} band={c.band} /> },
   { key: 'tags', label: 'Tags', width: 200, render: (c) => <TagChips tags={c.tags} /> },
   { key: 'lead_source', label: 'Source', width: 120, sort: 'lead_source', render: (c) => text(c.lead_source) },
