@@ -472,6 +472,90 @@ Status ContactService::UpdateManyInTx(storage::Transaction& tx, Id workspace_id,
   return Status::Ok();
 }
 
+Result<ContactService::ManyCounts> ContactService::UpdateLiveManyInTx(
+    storage::Transaction& tx, Id workspace_id, std::span<const Id> ids, const ContactInput& input,
+    const timeline::Actor& actor, std::vector<events::Event>& events) {
+  std::vector<fields::CustomField> custom;
+  if (NeedsCustomFields(input)) {
+    RALLY_ASSIGN_OR_RETURN(custom, fields::ListCustomFields(tx, workspace_id));
+  }
+  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, ParseContactInput(input, custom, /*create=*/false));
+  if (SetsPhones(patch)) {
+    RALLY_ASSIGN_OR_RETURN(std::string region, ContactRepository::DefaultRegion(tx, workspace_id));
+    FillPhoneE164(patch, region);
+  }
+  ManyCounts counts;
+  ContactWriter w(tx, workspace_id, actor, Now(), companies_);
+  // Writes go out at the end, one multi-row statement per table (Flush below).
+  w.DeferWrites();
+  // The tags the patch names, looked up once for the batch rather than once per contact.
+  std::vector<std::string> norms;
+  if (patch.tags)
+    for (const TagName& t : *patch.tags) norms.push_back(t.norm);
+  for (const TagName& t : patch.add_tags) norms.push_back(t.norm);
+  RALLY_RETURN_IF_ERROR(w.LoadTags(norms));
+  RALLY_ASSIGN_OR_RETURN(auto contacts, ContactRepository::FindByIds(tx, workspace_id, ids));
+  counts.skipped = static_cast<int64_t>(ids.size() - contacts.size());
+  for (const Contact& before : contacts) {
+    if (before.deleted_at) {
+      ++counts.skipped;
+      continue;
+    }
+    Contact after;
+    RALLY_ASSIGN_OR_RETURN(ContactWriter::Outcome o, w.Apply(&before, patch, after));
+    ++(o == ContactWriter::Outcome::kUnchanged ? counts.unchanged : counts.changed);
+  }
+  RALLY_RETURN_IF_ERROR(w.Flush());
+  for (events::Event& e : w.events()) events.push_back(std::move(e));
+  return counts;
+}
+
+Result<ContactService::ManyCounts> ContactService::DeleteManyInTx(
+    storage::Transaction& tx, Id workspace_id, std::span<const Id> ids,
+    const timeline::Actor& actor, std::vector<events::Event>& events) {
+  ManyCounts counts;
+  Micros now = Now();
+  std::vector<timeline::Activity> entries;
+  RALLY_ASSIGN_OR_RETURN(auto contacts, ContactRepository::FindByIds(tx, workspace_id, ids));
+  counts.skipped = static_cast<int64_t>(ids.size() - contacts.size());
+  for (const Contact& c : contacts) {
+    if (c.deleted_at) {
+      ++counts.skipped;
+      continue;
+    }
+    RALLY_RETURN_IF_ERROR(ContactRepository::SetDeletedAt(tx, workspace_id, c.id, now));
+    entries.push_back(timeline::Activity{NewId(), workspace_id, c.id, now,
+                                         timeline::ActivityType::kContactDeleted, actor, {}});
+    events.push_back(MakeEvent(workspace_id, actor, now, events::ContactDeleted{c.id}));
+    ++counts.changed;
+  }
+  if (!entries.empty()) RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx, entries));
+  return counts;
+}
+
+Result<ContactService::ManyCounts> ContactService::RestoreManyInTx(
+    storage::Transaction& tx, Id workspace_id, std::span<const Id> ids,
+    const timeline::Actor& actor, std::vector<events::Event>& events) {
+  ManyCounts counts;
+  Micros now = Now();
+  std::vector<timeline::Activity> entries;
+  RALLY_ASSIGN_OR_RETURN(auto contacts, ContactRepository::FindByIds(tx, workspace_id, ids));
+  counts.skipped = static_cast<int64_t>(ids.size() - contacts.size());
+  for (const Contact& c : contacts) {
+    if (!c.deleted_at) {
+      ++counts.skipped;
+      continue;
+    }
+    RALLY_RETURN_IF_ERROR(ContactRepository::SetDeletedAt(tx, workspace_id, c.id, std::nullopt));
+    entries.push_back(timeline::Activity{NewId(), workspace_id, c.id, now,
+                                         timeline::ActivityType::kContactRestored, actor, {}});
+    events.push_back(MakeEvent(workspace_id, actor, now, events::ContactRestored{c.id}));
+    ++counts.changed;
+  }
+  if (!entries.empty()) RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx, entries));
+  return counts;
+}
+
 Result<timeline::Activity> ContactService::AddActivity(Id workspace_id, Id contact_id,
                                                        const timeline::NewActivity& activity,
                                                        const timeline::Actor& actor) {

@@ -172,6 +172,29 @@ class ContactService {
                         const ContactInput& input, const timeline::Actor& actor,
                         std::vector<events::Event>& events);
 
+  // Bulk actions (segments/bulk_actions.h) over one batch of ids, inside the caller's
+  // transaction, with the same timeline entries and events as the single-contact calls (events
+  // appended to `events` for the caller to publish after commit). Ids that name no contact, or
+  // a contact the action does not apply to (UpdateLiveManyInTx and DeleteManyInTx: deleted ones;
+  // RestoreManyInTx: live ones), are skipped, so running a batch twice changes nothing the
+  // second time. `input` is parsed once for the whole batch.
+  // Errors: invalid_argument for a bad input (fields named as by Update); storage errors.
+  struct ManyCounts {
+    int64_t changed = 0;    // written (updated, deleted, restored)
+    int64_t unchanged = 0;  // the update changed nothing
+    int64_t skipped = 0;    // absent, or in the wrong state for the action
+  };
+  Result<ManyCounts> UpdateLiveManyInTx(storage::Transaction& tx, Id workspace_id,
+                                        std::span<const Id> ids, const ContactInput& input,
+                                        const timeline::Actor& actor,
+                                        std::vector<events::Event>& events);
+  Result<ManyCounts> DeleteManyInTx(storage::Transaction& tx, Id workspace_id,
+                                    std::span<const Id> ids, const timeline::Actor& actor,
+                                    std::vector<events::Event>& events);
+  Result<ManyCounts> RestoreManyInTx(storage::Transaction& tx, Id workspace_id,
+                                     std::span<const Id> ids, const timeline::Actor& actor,
+                                     std::vector<events::Event>& events);
+
  private:
   // Parses and validates an input outside any transaction, loading custom field definitions
   // and the workspace's phone region only when the input needs them.
