@@ -71,7 +71,10 @@ Response Batch(contacts::ContactService& svc, Request& req, const auth::Principa
     r.index = positions[k];
     results[positions[k]] = std::move(r);
   }
-  int64_t counts[4] = {0, 0, 0, 0};
+  // One counter per BatchStatus, indexed by it (the API's batch never asks for skipping).
+  using contacts::BatchStatus;
+  int64_t counts[static_cast<int>(BatchStatus::kError) + 1] = {};
+  auto count = [&](BatchStatus s) { return counts[static_cast<int>(s)]; };
   json::array out;
   out.reserve(results.size());
   for (const auto& r : results) {
@@ -79,10 +82,10 @@ Response Batch(contacts::ContactService& svc, Request& req, const auth::Principa
     out.push_back(r.ToJson());
   }
   return JsonResponse(200, json::object{{"results", std::move(out)},
-                                        {"created", counts[0]},
-                                        {"updated", counts[1]},
-                                        {"unchanged", counts[2]},
-                                        {"errors", counts[3]}});
+                                        {"created", count(BatchStatus::kCreated)},
+                                        {"updated", count(BatchStatus::kUpdated)},
+                                        {"unchanged", count(BatchStatus::kUnchanged)},
+                                        {"errors", count(BatchStatus::kError)}});
 }
 
 }  // namespace
