@@ -163,6 +163,33 @@ std::pair<int, int> BandRange(const json::value& v) {
   return {1, 0};
 }
 
+// The words of a search as both full-text indexes cut them: runs of letters and digits, accents
+// and case folded away (SQLite's unicode61 remove_diacritics and PostgreSQL's unaccent agree with
+// base/strings.h SearchKey on Latin scripts).
+std::vector<std::string> SearchTokens(const std::string& words) {
+  std::string key = SearchKey(words);
+  std::vector<std::string> tokens;
+  std::string cur;
+  for (char ch : key) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || u >= 0x80) {
+      cur += ch;
+    } else if (!cur.empty()) {
+      tokens.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) tokens.push_back(std::move(cur));
+  return tokens;
+}
+
+// Every token as a prefix, all required: "jo"* AND "sm"*.
+std::string Fts5Query(const std::vector<std::string>& tokens) {
+  std::string q;
+  for (const std::string& t : tokens) q += (q.empty() ? "\"" : " AND \"") + t + "\"*";
+  return q;
+}
+
 class Compiler {
  public:
   Compiler(storage::Connection& conn, const QueryContext& ctx, const FieldCatalog& catalog)
@@ -197,27 +224,15 @@ class Compiler {
   static std::string P(std::string s) { return "(" + s + ")"; }
 
   Result<std::string> Search(const std::string& words) {
-    // Tokens as both full-text indexes cut them: runs of letters and digits, accents and case
-    // folded away (SQLite's unicode61 remove_diacritics and PostgreSQL's unaccent agree with
-    // base/strings.h SearchKey on Latin scripts).
-    std::string key = SearchKey(words);
-    std::vector<std::string> tokens;
-    std::string cur;
-    for (char ch : key) {
-      unsigned char u = static_cast<unsigned char>(ch);
-      if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || u >= 0x80) cur += ch;
-      else if (!cur.empty()) tokens.push_back(std::move(cur)), cur.clear();
-    }
-    if (!cur.empty()) tokens.push_back(std::move(cur));
+    std::vector<std::string> tokens = SearchTokens(words);
     if (tokens.empty()) return std::string("(1 = 1)");
-    std::string q;
     if (d_ == Dialect::kPostgres) {
+      std::string q;
       for (const std::string& t : tokens) q += (q.empty() ? "" : " & ") + t + ":*";
       params_.emplace_back(q);
       return std::string("(c.search_doc @@ to_tsquery('simple', ?))");
     }
-    for (const std::string& t : tokens) q += (q.empty() ? "\"" : " AND \"") + t + "\"*";
-    params_.emplace_back(q);
+    params_.emplace_back(Fts5Query(tokens));
     return std::string("(c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?))");
   }
 
@@ -592,9 +607,37 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
     after = k->get_array();
   }
 
+  // Search as you type on SQLite in id order (the default, newest first): walk the full-text
+  // index in rowid (= contact id) order and stop after a page, rather than collecting every
+  // match first (a two-letter prefix matches a third of a million contacts in a million).
+  std::optional<std::string> fts_match;
+  const Node* rest = &filter;
+  Node rest_storage;
+  if (conn.dialect() == Dialect::kSqlite && sort.keys.size() == 1 && sort.keys[0].field == "id") {
+    auto match_of = [](const Node& n) -> std::optional<std::string> {
+      if (n.kind != Node::Kind::kSearch) return std::nullopt;
+      std::vector<std::string> tokens = SearchTokens(n.search);
+      if (tokens.empty()) return std::nullopt;
+      return Fts5Query(tokens);
+    };
+    if ((fts_match = match_of(filter))) {
+      rest = &rest_storage;  // an empty AND
+    } else if (filter.kind == Node::Kind::kAnd) {
+      for (size_t i = 0; i < filter.children.size() && !fts_match; ++i) {
+        if ((fts_match = match_of(filter.children[i]))) {
+          rest_storage = filter;
+          rest_storage.children.erase(rest_storage.children.begin() + static_cast<long>(i));
+          rest = &rest_storage;
+        }
+      }
+    }
+    if (fts_match) exprs[0].sql = "s.rowid";
+  }
+
   Compiler compiler(conn, ctx, catalog);
-  RALLY_ASSIGN_OR_RETURN(std::string where, compiler.Compile(filter));
+  RALLY_ASSIGN_OR_RETURN(std::string where, compiler.Compile(*rest));
   std::vector<Value> params = {ctx.workspace_id};
+  if (fts_match) params.emplace_back(*fts_match);
   for (Value& p : compiler.params()) params.push_back(std::move(p));
 
   std::string keyset;
@@ -630,9 +673,11 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
     order += (i ? ", " : "") + exprs[i].sql + (sort.keys[i].desc ? " DESC" : "");
   }
   params.emplace_back(int64_t{limit} + 1);
-  std::string sql = "SELECT c.id" + columns +
-                    " FROM contacts c WHERE c.workspace_id = ? AND c.deleted_at IS NULL AND " + where +
-                    keyset + " ORDER BY " + order + " LIMIT ?";
+  std::string from = fts_match ? " FROM contact_search s JOIN contacts c ON c.workspace_id = ? AND c.id = s.rowid"
+                                 " WHERE contact_search MATCH ? AND "
+                               : " FROM contacts c WHERE c.workspace_id = ? AND ";
+  std::string sql = "SELECT c.id" + columns + from + "c.deleted_at IS NULL AND " + where + keyset +
+                    " ORDER BY " + order + " LIMIT ?";
   IdPage page;
   json::array last;
   RALLY_RETURN_IF_ERROR(conn.Query(sql, params, [&](const storage::Row& r) {
