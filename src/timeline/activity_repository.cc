@@ -119,4 +119,24 @@ Result<ActivityPage> ActivityRepository::ListByContact(storage::Connection& conn
   return page;
 }
 
+Status ActivityRepository::ScanFrom(storage::Connection& conn, Id workspace_id, Id from_id,
+                                    const std::function<bool(const Activity&)>& fn) {
+  return conn.Query(
+      "SELECT id, contact_id, occurred_at, type, actor_type, actor_id, payload FROM activities "
+      "WHERE workspace_id = ? AND id >= ? ORDER BY id",
+      {workspace_id, from_id}, [&](const storage::Row& row) {
+        Activity a;
+        a.workspace_id = workspace_id;
+        a.id = row.Int(0);
+        a.contact_id = row.Int(1);
+        a.occurred_at = row.Int(2);
+        a.type = ParseActivityType(row.Text(3)).value_or(ActivityType::kNote);
+        a.actor.type = ParseActorType(row.Text(4)).value_or(ActorType::kSystem);
+        a.actor.id = row.Int(5);
+        auto payload = ParseJson(row.Text(6));
+        if (payload.ok() && payload->is_object()) a.payload = std::move(payload->as_object());
+        return fn(a);
+      });
+}
+
 }  // namespace rally::timeline

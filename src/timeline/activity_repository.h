@@ -5,6 +5,7 @@
 // Thread safety: stateless; the connection passed in belongs to the calling thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,6 +38,13 @@ class ActivityRepository {
   // Errors: invalid_argument naming "cursor" for a cursor this list did not hand out.
   static Result<ActivityPage> ListByContact(storage::Connection& conn, Id workspace_id,
                                             Id contact_id, const ActivityQuery& query);
+
+  // Every activity of the workspace with id >= `from_id` (ids are time-ordered, so: written
+  // since then), in id order, streamed to `fn` (false stops). For undoing an import (the
+  // import's own entries and the later changes that block undoing them). A range scan of the
+  // primary key: no index on the actor, so the timeline's writes pay nothing for it.
+  static Status ScanFrom(storage::Connection& conn, Id workspace_id, Id from_id,
+                         const std::function<bool(const Activity&)>& fn);
 };
 
 }  // namespace rally::timeline
