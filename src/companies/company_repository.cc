@@ -106,15 +106,21 @@ Result<std::vector<std::pair<std::string, Company>>> CompanyRepository::FindByNa
   return out;
 }
 
-Status CompanyRepository::InsertMany(storage::Transaction& tx, Id ws,
-                                     std::span<const NewCompany> companies) {
+namespace {
+
+constexpr std::string_view kInsertMany =
+    "INSERT INTO companies (workspace_id, id, name, name_norm, domain, created_at, updated_at) "
+    "SELECT ?, v.id, v.name, v.name_norm, v.domain, v.created_at, v.updated_at FROM {rows} "
+    "WHERE true";
+
+storage::Rows NewCompanyRows(std::span<const CompanyRepository::NewCompany> companies) {
   static constexpr storage::RowColumn kColumns[] = {
       {"id", storage::ColumnType::kInt},         {"name", storage::ColumnType::kText},
       {"name_norm", storage::ColumnType::kText}, {"domain", storage::ColumnType::kText},
       {"created_at", storage::ColumnType::kInt}, {"updated_at", storage::ColumnType::kInt}};
   storage::Rows rows(kColumns);
   rows.Reserve(companies.size());
-  for (const NewCompany& n : companies) {
+  for (const CompanyRepository::NewCompany& n : companies) {
     rows.Push(n.company->id);
     rows.Push(n.company->name);
     rows.Push(n.name_norm);
@@ -122,13 +128,29 @@ Status CompanyRepository::InsertMany(storage::Transaction& tx, Id ws,
     rows.Push(n.company->created_at);
     rows.Push(n.company->updated_at);
   }
+  return rows;
+}
+
+}  // namespace
+
+Status CompanyRepository::InsertMany(storage::Transaction& tx, Id ws,
+                                     std::span<const NewCompany> companies) {
   storage::Value params[] = {ws};
-  return storage::ExecuteRows(tx,
-                              "INSERT INTO companies (workspace_id, id, name, name_norm, domain, "
-                              "created_at, updated_at) SELECT ?, v.id, v.name, v.name_norm, "
-                              "v.domain, v.created_at, v.updated_at FROM {rows} WHERE true",
-                              params, rows)
-      .status();
+  return storage::ExecuteRows(tx, kInsertMany, params, NewCompanyRows(companies)).status();
+}
+
+Result<std::vector<Id>> CompanyRepository::InsertManyIfAbsent(
+    storage::Transaction& tx, Id ws, std::span<const NewCompany> companies) {
+  static const std::string kSql =
+      std::string(kInsertMany) + " ON CONFLICT (workspace_id, name_norm) DO NOTHING RETURNING id";
+  storage::Value params[] = {ws};
+  std::vector<Id> inserted;
+  RALLY_RETURN_IF_ERROR(storage::QueryRows(tx, kSql, params, NewCompanyRows(companies),
+                                           [&](const storage::Row& r) {
+                                             inserted.push_back(r.Int(0));
+                                             return true;
+                                           }));
+  return inserted;
 }
 
 Result<std::vector<CompanyRepository::Listed>> CompanyRepository::List(

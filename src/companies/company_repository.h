@@ -37,6 +37,9 @@ class CompanyRepository {
     std::string name_norm;
   };
   static Status InsertMany(storage::Transaction& tx, Id ws, std::span<const NewCompany> companies);
+  // The same, skipping names that exist; returns the ids it inserted.
+  static Result<std::vector<Id>> InsertManyIfAbsent(storage::Transaction& tx, Id ws,
+                                                    std::span<const NewCompany> companies);
 
   // Up to `limit` companies after the key (sort value, id) of `after`, with contact counts
   // (non-deleted contacts).

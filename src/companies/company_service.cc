@@ -76,6 +76,12 @@ Status CompanyService::InsertNew(storage::Transaction& tx, Id workspace_id,
   return CompanyRepository::InsertMany(tx, workspace_id, companies);
 }
 
+Result<std::vector<Id>> CompanyService::InsertNewIfAbsent(
+    storage::Transaction& tx, Id workspace_id,
+    std::span<const CompanyRepository::NewCompany> companies) {
+  return CompanyRepository::InsertManyIfAbsent(tx, workspace_id, companies);
+}
+
 Result<Company> CompanyService::GetIn(storage::Connection& conn, Id workspace_id, Id id) {
   RALLY_ASSIGN_OR_RETURN(auto found, CompanyRepository::FindById(conn, workspace_id, id));
   if (!found) return NotFound("no company " + IdToString(id));

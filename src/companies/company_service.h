@@ -64,6 +64,9 @@ class CompanyService {
                                  std::string_view field = "company");
   Status InsertNew(storage::Transaction& tx, Id workspace_id,
                    std::span<const CompanyRepository::NewCompany> companies);
+  // InsertNew skipping names taken meanwhile; returns the ids it created.
+  Result<std::vector<Id>> InsertNewIfAbsent(storage::Transaction& tx, Id workspace_id,
+                                            std::span<const CompanyRepository::NewCompany> companies);
 
   // By id on the caller's connection. Errors: not_found.
   Result<Company> GetIn(storage::Connection& conn, Id workspace_id, Id id);

@@ -623,6 +623,30 @@ Result<std::vector<TagRef>> ContactRepository::FindTagsByNorm(storage::Connectio
   return out;
 }
 
+Status ContactRepository::InsertTags(storage::Transaction& tx, Id ws, std::span<const TagRef> tags,
+                                     Micros now, bool if_absent) {
+  static constexpr storage::RowColumn kColumns[] = {{"id", storage::ColumnType::kInt},
+                                                    {"name", storage::ColumnType::kText},
+                                                    {"name_norm", storage::ColumnType::kText}};
+  storage::Rows rows(kColumns);
+  rows.Reserve(tags.size());
+  for (const TagRef& t : tags) {
+    rows.Push(t.id);
+    rows.Push(t.name);
+    rows.Push(t.norm);
+  }
+  storage::Value params[] = {ws, now};
+  return storage::ExecuteRows(
+             tx,
+             if_absent ? "INSERT INTO tags (workspace_id, created_at, id, name, name_norm) SELECT "
+                         "?, ?, v.id, v.name, v.name_norm FROM {rows} WHERE true ON CONFLICT "
+                         "(workspace_id, name_norm) DO NOTHING"
+                       : "INSERT INTO tags (workspace_id, created_at, id, name, name_norm) SELECT "
+                         "?, ?, v.id, v.name, v.name_norm FROM {rows} WHERE true",
+             params, rows)
+      .status();
+}
+
 Result<bool> ContactRepository::InsertTagIfAbsent(storage::Transaction& tx, Id ws,
                                                   const TagRef& tag, Micros now) {
   RALLY_ASSIGN_OR_RETURN(

@@ -129,6 +129,10 @@ class ContactRepository {
   // --- Tags ---
   static Result<std::vector<TagRef>> FindTagsByNorm(storage::Connection& c, Id ws,
                                                     std::span<const std::string> norms);
+  // Inserts many tags in one statement. Errors: already_exists when a norm is taken, unless
+  // `if_absent` (then those are skipped).
+  static Status InsertTags(storage::Transaction& tx, Id ws, std::span<const TagRef> tags,
+                           Micros now, bool if_absent = false);
   // Inserts unless a tag with the same norm exists; returns whether it inserted.
   static Result<bool> InsertTagIfAbsent(storage::Transaction& tx, Id ws, const TagRef& tag,
                                         Micros now);

@@ -8,6 +8,7 @@
 #include "contacts/contact_repository.h"
 #include "contacts/contact_writer.h"
 #include "fields/custom_fields.h"
+#include "storage/dialect.h"
 #include "timeline/activity_repository.h"
 #include "timeline/cursor.h"
 
@@ -41,6 +42,8 @@ bool MentionsPhones(const ContactInput& input) {
 
 // The status a dry-run batch returns from its transaction to roll it back.
 constexpr std::string_view kDryRunMarker = "batch dry run: rolled back";
+// The status a batch's first pass returns when it must create companies or tags first.
+constexpr std::string_view kRelationsFirstMarker = "batch: create companies and tags first";
 
 BatchStatus ToBatchStatus(ContactWriter::Outcome o) {
   switch (o) {
@@ -323,7 +326,24 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
   // 2. One transaction. No savepoint per item: every check runs before an item's first write,
   // so a refused item leaves nothing behind (and SQLite savepoints nested in a large
   // transaction cost more than all the item's writes).
-  Status written = db_.Write([&](storage::Transaction& tx) -> Status {
+  //
+  // Where batches run side by side (PostgreSQL), two that both create a company or tag would
+  // conflict on its name, and the later one wait for the earlier's whole transaction before
+  // failing and running again: concurrent batches would take turns. So there, a first pass that
+  // finds new companies or tags (of items that pass every check) stops before writing; they are
+  // created in a short transaction of their own, and the batch runs again and finds them.
+  const bool relations_first = storage::ConcurrentWriters(db_.dialect()) && !options.dry_run;
+  bool first_pass = true;
+  ContactWriter::NewRelations pending_relations;  // found by the first pass
+  Micros pending_relations_at = 0;
+  std::vector<events::Event> relation_events;  // CompanyCreated of the short transaction
+  auto write = [&](storage::Transaction& tx) -> Status {
+    for (Group& g : groups) {
+      for (size_t i : g.items) {  // a rerun decides anew
+        results[i] = BatchItemResult();
+        results[i].index = i;
+      }
+    }
     ContactWriter w(tx, workspace_id, actor, Now(), companies_);
     // Writes go out at the end, one multi-row statement per table (Flush below).
     w.DeferWrites();
@@ -435,13 +455,39 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       }
       loaded[after.id] = std::move(after);
     }
+    if (relations_first && first_pass && !w.new_relations().empty()) {
+      pending_relations = w.new_relations();
+      pending_relations_at = w.now();
+      return Status(StatusCode::kCanceled, std::string(kRelationsFirstMarker));
+    }
     RALLY_RETURN_IF_ERROR(w.Flush());
     // A dry run ends here: the marker status rolls everything back (events included).
     if (options.dry_run) return Status(StatusCode::kCanceled, std::string(kDryRunMarker));
     if (options.in_transaction) RALLY_RETURN_IF_ERROR(options.in_transaction(tx, results));
-    events_.PublishAfterCommit(tx, std::move(w.events()));
+    std::vector<events::Event> events = relation_events;
+    for (events::Event& e : w.events()) events.push_back(std::move(e));
+    events_.PublishAfterCommit(tx, std::move(events));
     return Status::Ok();
-  });
+  };
+  Status written = db_.Write(write);
+  if (first_pass && written.code() == StatusCode::kCanceled &&
+      written.message() == kRelationsFirstMarker) {
+    first_pass = false;
+    RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+      RALLY_ASSIGN_OR_RETURN(std::vector<Id> created,
+                             ContactWriter::CreateRelations(tx, workspace_id, pending_relations,
+                                                            pending_relations_at, companies_));
+      relation_events.clear();
+      for (Id id : created) {
+        relation_events.push_back(
+            MakeEvent(workspace_id, actor, pending_relations_at, events::CompanyCreated{id}));
+      }
+      return Status::Ok();
+    }));
+    written = db_.Write(write);
+    // The companies exist whatever became of the batch: announce them anyway.
+    if (!written.ok() && !relation_events.empty()) events_.Publish(relation_events);
+  }
   if (!written.ok() && !(options.dry_run && written.code() == StatusCode::kCanceled &&
                          written.message() == kDryRunMarker)) {
     return written;

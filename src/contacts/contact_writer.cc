@@ -92,6 +92,13 @@ Result<TagRef> ContactWriter::ResolveTag(const TagName& name) {
     if (auto it = tags_.find(name.norm); it != tags_.end()) return it->second;
   }
   TagRef t{NewId(), name.display, name.norm};
+  if (deferred_) {
+    // Written by Flush, before the tag assignments that refer to it.
+    tags_checked_.erase(name.norm);
+    tags_[name.norm] = t;
+    new_relations_.tags.push_back(t);
+    return t;
+  }
   RALLY_ASSIGN_OR_RETURN(bool inserted, ContactRepository::InsertTagIfAbsent(tx_, ws_, t, now_));
   if (!inserted) {
     // Created by someone else since we looked (PostgreSQL, several writers): use theirs.
@@ -357,7 +364,7 @@ Result<CompanyRef> ContactWriter::ResolveCompanyByName(const CompanyInput& in) {
   companies_by_norm_.emplace(name.norm, ref);
   companies_checked_.erase(name.norm);
   events_.push_back(MakeEvent(ws_, actor_, now_, events::CompanyCreated{c.id}));
-  pending_companies_.emplace_back(std::move(c), name.norm);
+  new_relations_.companies.emplace_back(std::move(c), name.norm);
   return ref;
 }
 
@@ -404,13 +411,14 @@ void ContactWriter::Defer(const Contact* before, const Contact& after, std::stri
 }
 
 Status ContactWriter::Flush() {
-  // Companies first, then contacts: the rows after them refer to both.
-  if (!pending_companies_.empty()) {
+  // Companies and tags first, then contacts: the rows after them refer to them.
+  if (!new_relations_.companies.empty()) {
     std::vector<companies::CompanyRepository::NewCompany> rows;
-    rows.reserve(pending_companies_.size());
-    for (const auto& [company, norm] : pending_companies_) rows.push_back({&company, norm});
+    rows.reserve(new_relations_.companies.size());
+    for (const auto& [company, norm] : new_relations_.companies) rows.push_back({&company, norm});
     RALLY_RETURN_IF_ERROR(companies_.InsertNew(tx_, ws_, rows));
   }
+  RALLY_RETURN_IF_ERROR(ContactRepository::InsertTags(tx_, ws_, new_relations_.tags, now_));
   std::vector<ContactRepository::ContactRow> inserts, updates;
   std::vector<Id> replaced_emails;
   std::vector<ContactRepository::EmailAssignment> emails;
@@ -444,8 +452,20 @@ Status ContactWriter::Flush() {
   pending_.clear();
   pending_index_.clear();
   pending_activities_.clear();
-  pending_companies_.clear();
+  new_relations_ = {};
   return Status::Ok();
+}
+
+Result<std::vector<Id>> ContactWriter::CreateRelations(storage::Transaction& tx, Id ws,
+                                                       const NewRelations& relations, Micros now,
+                                                       companies::CompanyService& companies) {
+  std::vector<companies::CompanyRepository::NewCompany> rows;
+  rows.reserve(relations.companies.size());
+  for (const auto& [company, norm] : relations.companies) rows.push_back({&company, norm});
+  RALLY_ASSIGN_OR_RETURN(std::vector<Id> created, companies.InsertNewIfAbsent(tx, ws, rows));
+  RALLY_RETURN_IF_ERROR(ContactRepository::InsertTags(tx, ws, relations.tags, now,
+                                                      /*if_absent=*/true));
+  return created;
 }
 
 }  // namespace rally::contacts

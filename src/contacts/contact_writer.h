@@ -64,15 +64,33 @@ class ContactWriter {
   // Batch mode. After DeferWrites, Apply checks and decides exactly as before but queues its
   // writes (contact rows, emails, tag assignments, timeline entries, new companies) instead of
   // running them, coalescing several Applies to one contact; Flush then writes the queue with
-  // one statement per table. New companies get their ids at Apply and are inserted by Flush.
+  // one statement per table. New companies and tags get their ids at Apply and are inserted by
+  // Flush (new_relations()).
   // REQUIRES: Flush() returns OK before the transaction commits.
-  // Errors (Flush): already_exists when an email or company name was taken by a concurrent
+  // Errors (Flush): already_exists when an email, company or tag name was taken by a concurrent
   // writer after the checks (PostgreSQL runs the transaction again); storage errors.
   void DeferWrites() { deferred_ = true; }
   Status Flush();
 
   // Preloads which of these company names exist (one statement), for a batch's Applies.
   Status LoadCompanies(std::span<const std::string> names);
+
+  // The companies and tags that Applies in batch mode decided to create (ids given, rows not
+  // written yet; Flush writes them first).
+  struct NewRelations {
+    std::vector<std::pair<companies::Company, std::string>> companies;  // (row, name_norm)
+    std::vector<TagRef> tags;
+    bool empty() const { return companies.empty() && tags.empty(); }
+  };
+  const NewRelations& new_relations() const { return new_relations_; }
+
+  // Writes `relations` in a transaction of their own, skipping names that exist by then, so
+  // that concurrent batches wait on each other only for this short insert (not for a whole
+  // batch's transaction). Returns the ids of the companies it created (for CompanyCreated).
+  // Errors: storage errors.
+  static Result<std::vector<Id>> CreateRelations(storage::Transaction& tx, Id ws,
+                                                 const NewRelations& relations, Micros now,
+                                                 companies::CompanyService& companies);
 
   std::vector<events::Event>& events() { return events_; }
   storage::Transaction& tx() { return tx_; }
@@ -119,7 +137,7 @@ class ContactWriter {
   std::vector<Pending> pending_;
   std::unordered_map<Id, size_t> pending_index_;  // contact id -> pending_ index
   std::vector<timeline::Activity> pending_activities_;
-  std::vector<std::pair<companies::Company, std::string>> pending_companies_;  // (row, norm)
+  NewRelations new_relations_;
 };
 
 }  // namespace rally::contacts

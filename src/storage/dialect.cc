@@ -108,6 +108,8 @@ std::string JsonBoolAt(Dialect d, std::string_view column, std::string_view key)
   return JsonTextAt(d, column, key);  // json_extract returns true/false as 1/0
 }
 
+bool ConcurrentWriters(Dialect d) { return d == Dialect::kPostgres; }
+
 Status SerializeTransaction(Transaction& tx, int64_t key) {
   if (tx.dialect() != Dialect::kPostgres) return Status::Ok();
   RALLY_RETURN_IF_ERROR(UseReadCommitted(tx));

@@ -60,6 +60,12 @@ Status SerializeTransaction(Transaction& tx, int64_t key);
 Status UseSerializable(Transaction& tx);
 Status UseReadCommitted(Transaction& tx);
 
+// Whether write transactions run side by side (PostgreSQL: two inserting the same unique key
+// wait on each other, and the later one fails and runs again) or one at a time (SQLite's single
+// writer). Bulk writers create rows that concurrent batches share (companies, tags) in a short
+// transaction of their own first where that spares them such waits.
+bool ConcurrentWriters(Dialect d);
+
 // ---- Multi-row statements ----
 //
 // Bulk work (batch upserts, imports) writes and looks up many rows per statement instead of one

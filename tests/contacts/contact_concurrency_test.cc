@@ -44,6 +44,38 @@ TEST_F(ContactConcurrencyTest, CreatesOfOneEmailMakeOneContact) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM contact_emails"), 1);
 }
 
+// Batches of different emails naming the same new companies and tags: each company and tag is
+// created once (PostgreSQL creates them in a short transaction ahead of the batch), every item
+// lands, and each company is announced once.
+TEST_F(ContactConcurrencyTest, BatchesSharingNewCompaniesAndTagsCreateEachOnce) {
+  constexpr int kWriters = 4, kItems = 50, kCompanies = 7;
+  batches_.clear();
+  std::vector<Status> calls(kWriters);
+  InThreads(kWriters, [&](int w) {
+    std::vector<ContactInput> items;
+    for (int i = 0; i < kItems; ++i) {
+      items.push_back(Obj(R"({"email":"w)" + std::to_string(w) + "." + std::to_string(i) +
+                          R"(@example.com","company":"Shared )" + std::to_string(i % kCompanies) +
+                          R"(","tags":["t)" + std::to_string(i % 5) + R"("]})"));
+    }
+    auto r = contacts_->Batch(kWs, items, kActor);
+    calls[w] = r.status();
+    if (r.ok()) {
+      for (const BatchItemResult& item : *r) {
+        EXPECT_EQ(item.status, BatchStatus::kCreated) << item.error.ToString();
+      }
+    }
+  });
+  for (int w = 0; w < kWriters; ++w) EXPECT_TRUE(calls[w].ok()) << calls[w].ToString();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), kWriters * kItems);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM companies"), kCompanies);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tags"), 5);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE company_id IS NULL"), 0);
+  int announced = 0;
+  for (const std::string& name : EventNames()) announced += name == "company.created";
+  EXPECT_EQ(announced, kCompanies);
+}
+
 TEST_F(ContactConcurrencyTest, BatchesOfOverlappingEmailsMakeOneContactPerEmail) {
   constexpr int kWriters = 4, kEmails = 40;
   std::vector<Status> calls(kWriters);
