@@ -17,7 +17,9 @@
 #include "api/custom_fields_api.h"
 #include "api/jobs_api.h"
 #include "api/openapi.h"
+#include "api/bulk_api.h"
 #include "api/tags_api.h"
+#include "api/views_api.h"
 #include "app/test_jobs.h"
 #include "app/web_assets.h"
 #include "auth/auth_service.h"
@@ -89,6 +91,8 @@ RallyServer::RallyServer(std::unique_ptr<Services> services, ServeOptions option
   api::AddContactsRoutes(r, auth, *s.contacts, *s.timeline);
   api::AddContactListsRoutes(r, auth, *s.contact_search);
   api::AddTagsRoutes(r, auth, *s.tags);
+  api::AddViewsRoutes(r, auth, *s.views);
+  api::AddBulkRoutes(r, auth, *s.bulk);
   api::AddJobsRoutes(r, auth, *s.jobs);
   if (impl_->options.test_jobs) RegisterTestJobs(r, auth, *s.jobs);
   // The runner OpenServices built, with this server's options (it is not started yet).

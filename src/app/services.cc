@@ -8,6 +8,8 @@
 #include "fields/custom_fields.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_runner.h"
+#include "segments/bulk_action_service.h"
+#include "segments/saved_view_service.h"
 #include "segments/tag_service.h"
 #include "storage/migrations.h"
 #include "timeline/timeline_service.h"
@@ -21,6 +23,8 @@ Services::~Services() {
   // construction, then close the database (which finishes queued writes). The runner first:
   // its handlers may use any service.
   job_runner.reset();
+  bulk.reset();
+  views.reset();
   tags.reset();
   contact_search.reset();
   contacts.reset();
@@ -51,6 +55,9 @@ Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config) {
   s->contacts = std::make_unique<contacts::ContactService>(*s->db, *s->events, *s->companies);
   s->contact_search = std::make_unique<contacts::ContactSearch>(*s->db);
   s->tags = std::make_unique<segments::TagService>(*s->db, *s->events, *s->contacts);
+  s->views = std::make_unique<segments::SavedViewService>(*s->db, *s->contact_search);
+  s->bulk = std::make_unique<segments::BulkActionService>(*s->db, *s->events, *s->contacts,
+                                                         *s->views, *s->jobs);
   s->job_runner = std::make_unique<jobs::Runner>(*s->jobs, jobs::RunnerOptions{});
   return s;
 }

@@ -16,7 +16,7 @@ namespace rally::fields { class CustomFieldService; }
 namespace rally::timeline { class TimelineService; }
 namespace rally::companies { class CompanyService; }
 namespace rally::contacts { class ContactService; class ContactSearch; }
-namespace rally::segments { class TagService; }
+namespace rally::segments { class TagService; class SavedViewService; class BulkActionService; }
 
 namespace rally::app {
 
@@ -44,6 +44,9 @@ struct Services {
   std::unique_ptr<contacts::ContactService> contacts;
   std::unique_ptr<contacts::ContactSearch> contact_search;  // the read side of contact lists
   std::unique_ptr<segments::TagService> tags;
+  std::unique_ptr<segments::SavedViewService> views;
+  // Registers the contacts.bulk job handler; its inline limit is settable (tests).
+  std::unique_ptr<segments::BulkActionService> bulk;
 };
 
 // Opens the database, applies migrations, wires the services.

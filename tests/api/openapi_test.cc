@@ -609,6 +609,10 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
                                    R"({"email":"ada@example.com","company":"Acme","tags":["Inbound","Lead"],"custom":{"industry":"Retail"}})");
   const std::string doomed = Post("/api/v1/contacts", R"({"email":"doomed@example.com"})");
   const std::string spare_token = Post("/api/v1/tokens", R"({"name":"spare"})");
+  const std::string view = Post("/api/v1/views", R"({"name":"Retail","q":"industry:Retail","columns":["email","industry"],
+                                                      "visibility":"shared"})");
+  ASSERT_FALSE(view.empty());
+  const std::string v = "/api/v1/views/" + view;
   std::string company, inbound, lead;
   {
     Reply c = app_.Call("GET", "/api/v1/contacts/" + contact);
@@ -788,6 +792,39 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
       {"merge unknown tag", "POST", "/api/v1/tags/{id}/merge", "/api/v1/tags/" + lead + "/merge", R"({"into":")" + inbound + R"("})", 404},
       {"delete tag", "DELETE", "/api/v1/tags/{id}", "/api/v1/tags/" + inbound, "", 204},
       {"delete unknown tag", "DELETE", "/api/v1/tags/{id}", "/api/v1/tags/" + inbound, "", 404},
+
+      {"views", "GET", "/api/v1/views", "/api/v1/views", "", 200},
+      {"create view", "POST", "/api/v1/views", "/api/v1/views",
+       R"({"name":"Mine","filter":{"field":"lead_score","op":"gt","value":50},"sort":"-score"})", 201, member_token},
+      {"create view with a taken name", "POST", "/api/v1/views", "/api/v1/views",
+       R"({"name":"RETAIL","visibility":"shared"})", 409},
+      {"create view bad filter", "POST", "/api/v1/views", "/api/v1/views", R"({"name":"x","q":"colour:red"})", 400},
+      {"create view bad column", "POST", "/api/v1/views", "/api/v1/views", R"({"name":"x","columns":["colour"]})", 422},
+      {"create view malformed", "POST", "/api/v1/views", "/api/v1/views", "{", 400},
+      {"get view", "GET", "/api/v1/views/{id}", v, "", 200, member_token},
+      {"get unknown view", "GET", "/api/v1/views/{id}", "/api/v1/views/1", "", 404},
+      {"patch view as member", "PATCH", "/api/v1/views/{id}", v, R"({"name":"x"})", 403, member_token},
+      {"patch view", "PATCH", "/api/v1/views/{id}", v, R"({"sort":"email","columns":["email","stage"]})", 200},
+      {"patch view bad visibility", "PATCH", "/api/v1/views/{id}", v, R"({"visibility":"public"})", 422},
+      {"patch view bad filter", "PATCH", "/api/v1/views/{id}", v, R"({"q":"score:x"})", 400},
+      {"patch unknown view", "PATCH", "/api/v1/views/{id}", "/api/v1/views/1", R"({"name":"x"})", 404},
+      {"run view", "GET", "/api/v1/views/{id}/contacts", v + "/contacts?limit=10", "", 200, member_token},
+      {"run view bad limit", "GET", "/api/v1/views/{id}/contacts", v + "/contacts?limit=0", "", 422},
+      {"run unknown view", "GET", "/api/v1/views/{id}/contacts", "/api/v1/views/1/contacts", "", 404},
+      {"bulk", "POST", "/api/v1/contacts/bulk", "/api/v1/contacts/bulk",
+       R"({"q":"industry:Retail","action":{"type":"update","set":{"stage":"customer"},"add_tags":["bulk"]}})", 200},
+      {"bulk on a view", "POST", "/api/v1/contacts/bulk", "/api/v1/contacts/bulk",
+       R"({"view":")" + view + R"(","action":{"type":"remove_tags","tags":["bulk"]}})", 200, member_token},
+      {"bulk bad filter", "POST", "/api/v1/contacts/bulk", "/api/v1/contacts/bulk",
+       R"({"q":"colour:red","action":{"type":"delete"}})", 400},
+      {"bulk bad action", "POST", "/api/v1/contacts/bulk", "/api/v1/contacts/bulk",
+       R"({"q":"","action":{"type":"set_stage","stage":"won"}})", 422},
+      {"bulk unknown view", "POST", "/api/v1/contacts/bulk", "/api/v1/contacts/bulk",
+       R"({"view":"1","action":{"type":"delete"}})", 404},
+      {"bulk malformed", "POST", "/api/v1/contacts/bulk", "/api/v1/contacts/bulk", "{", 400},
+      {"delete view as member", "DELETE", "/api/v1/views/{id}", v, "", 403, member_token},
+      {"delete view", "DELETE", "/api/v1/views/{id}", v, "", 204},
+      {"delete unknown view", "DELETE", "/api/v1/views/{id}", v, "", 404},
 
       {"jobs", "GET", "/api/v1/jobs", "/api/v1/jobs?limit=1", "", 200},
       {"jobs by state and kind", "GET", "/api/v1/jobs", "/api/v1/jobs?state=succeeded&kind=test.probe", "", 200},
