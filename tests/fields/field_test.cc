@@ -127,6 +127,16 @@ TEST(PhoneTest, E164) {
       {"030 123456", "DE", "+4930123456"},
       {"030 12mobile.34567", "DE", std::nullopt},  // fuzz/fields: 17 digits, longer than E.164
       {"dd000s237", "DE", std::nullopt},  // fuzz/fields: +4900237, which reads back as +490237
+      // "+" and the result's own digits: read back without a second parse, whatever the region.
+      {"+4930123456", "DE", "+4930123456"},
+      {"+1 (415) 555-0132", "GB", "+14155550132"},
+      {"+39 06 1234 5678", "US", "+390612345678"},  // Italy keeps its leading zero
+      // "+" but other digits than the result's: read back by libphonenumber as before.
+      {"+49 (0)30 123456", "US", "+4930123456"},
+      {"+4900237", "US", "+490237"},
+      {"+7 8 495 123 45 67", "US", "+74951234567"},
+      {"+44 20 7946 0958 ext. 12", "US", "+442079460958"},
+      {"+\xef\xbc\x91 415 555 0132", "US", "+14155550132"},  // a fullwidth 1
       {"call me maybe", "US", std::nullopt},
       {"12", "US", std::nullopt},
       {"", "US", std::nullopt},
