@@ -77,7 +77,10 @@ Status InsertWorkspace(Connection& c, const Workspace& w) {
 }
 
 Status UpdateWorkspace(Connection& c, const Workspace& w) {
-  return c.Execute("UPDATE workspaces SET name = ?, default_region = ? WHERE id = ?",
+  // default_region is a field setting: the bump tells caches of them (fields/field_settings.h,
+  // which auth cannot call) to reload. Bumped on every update, which is rare.
+  return c.Execute("UPDATE workspaces SET name = ?, default_region = ?,"
+                   " settings_version = settings_version + 1 WHERE id = ?",
                    {w.name, w.default_region, w.id})
       .status();
 }

@@ -19,7 +19,8 @@ namespace rally::auth::repo {
 Result<std::optional<Workspace>> LoadWorkspace(storage::Connection& c, Id id);
 Result<std::vector<Workspace>> LoadWorkspaces(storage::Connection& c);  // oldest first
 Status InsertWorkspace(storage::Connection& c, const Workspace& w);
-Status UpdateWorkspace(storage::Connection& c, const Workspace& w);  // name, default_region
+// Sets name and default_region, and bumps settings_version (migration 0007).
+Status UpdateWorkspace(storage::Connection& c, const Workspace& w);
 Result<bool> AnyWorkspace(storage::Connection& c);
 
 // --- users ---

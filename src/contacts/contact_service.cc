@@ -40,6 +40,17 @@ bool MentionsPhones(const ContactInput& input) {
   return input.contains("phone") || input.contains("mobile");
 }
 
+// ParseContactInput and the phones' E.164 forms with `settings` (null: no custom field
+// definitions, region US; enough for inputs that neither MentionsPhones nor NeedsCustomFields).
+Result<ContactPatch> ParseWithSettings(const ContactInput& input,
+                                       const fields::FieldSettings* settings, bool create) {
+  std::span<const fields::CustomField> defs;
+  if (settings) defs = settings->custom_fields;
+  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, ParseContactInput(input, defs, create));
+  if (SetsPhones(patch)) FillPhoneE164(patch, settings ? settings->default_region : "US");
+  return patch;
+}
+
 // The status a dry-run batch returns from its transaction to roll it back.
 constexpr std::string_view kDryRunMarker = "batch dry run: rolled back";
 // The status a batch's first pass returns when it must create companies or tags first.
@@ -88,33 +99,46 @@ json::object ContactPage::ToJson() const {
   return out;
 }
 
-Result<ContactPatch> ContactService::Prepare(Id workspace_id, const ContactInput& input,
-                                             bool create) {
-  InputContext ctx;
-  bool need_fields = NeedsCustomFields(input), need_region = MentionsPhones(input);
-  if (need_fields || need_region) {
-    RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
-      if (need_fields) {
-        RALLY_ASSIGN_OR_RETURN(ctx.custom_fields, fields::ListCustomFields(conn, workspace_id));
-      }
-      if (need_region) {
-        RALLY_ASSIGN_OR_RETURN(ctx.region, ContactRepository::DefaultRegion(conn, workspace_id));
-      }
-      return Status::Ok();
-    }));
+Result<ContactService::Prepared> ContactService::Prepare(Id workspace_id,
+                                                        const ContactInput& input, bool create) {
+  Prepared p;
+  if (NeedsCustomFields(input) || MentionsPhones(input)) {
+    RALLY_ASSIGN_OR_RETURN(p.settings, settings_.Get(workspace_id));
   }
-  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, ParseContactInput(input, ctx.custom_fields, create));
-  if (SetsPhones(patch)) FillPhoneE164(patch, ctx.region);
-  return patch;
+  auto patch = ParseWithSettings(input, p.settings.get(), create);
+  if (!patch.ok() && patch.status().code() == StatusCode::kInvalidArgument && p.settings) {
+    // The cache may be behind another process's change (a new field, a new option): a refusal
+    // must hold against the settings in force.
+    RALLY_ASSIGN_OR_RETURN(auto fresh, settings_.Refresh(workspace_id, p.settings));
+    if (fresh != p.settings) {
+      p.settings = std::move(fresh);
+      patch = ParseWithSettings(input, p.settings.get(), create);
+    }
+  }
+  RALLY_RETURN_IF_ERROR(patch.status());
+  p.patch = std::move(patch).value();
+  return p;
+}
+
+Status ContactService::Recheck(storage::Transaction& tx, Id workspace_id,
+                               const ContactInput& input, bool create, Prepared& p) {
+  if (!p.settings) return Status::Ok();
+  RALLY_ASSIGN_OR_RETURN(auto current, settings_.Current(tx, workspace_id, p.settings));
+  if (current == p.settings) return Status::Ok();
+  // Changed since Prepare (rare): validated again here, on the writer, against what commits.
+  p.settings = std::move(current);
+  RALLY_ASSIGN_OR_RETURN(p.patch, ParseWithSettings(input, p.settings.get(), create));
+  return Status::Ok();
 }
 
 Result<Contact> ContactService::Create(Id workspace_id, const ContactInput& input,
                                        const timeline::Actor& actor) {
-  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, Prepare(workspace_id, input, /*create=*/true));
+  RALLY_ASSIGN_OR_RETURN(Prepared p, Prepare(workspace_id, input, /*create=*/true));
   Contact after;
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    RALLY_RETURN_IF_ERROR(Recheck(tx, workspace_id, input, /*create=*/true, p));
     ContactWriter w(tx, workspace_id, actor, Now(), companies_);
-    RALLY_RETURN_IF_ERROR(w.Apply(nullptr, patch, after).status());
+    RALLY_RETURN_IF_ERROR(w.Apply(nullptr, p.patch, after).status());
     events_.PublishAfterCommit(tx, std::move(w.events()));
     return Status::Ok();
   }));
@@ -123,13 +147,14 @@ Result<Contact> ContactService::Create(Id workspace_id, const ContactInput& inpu
 
 Result<Contact> ContactService::Update(Id workspace_id, Id id, const ContactInput& input,
                                        const timeline::Actor& actor) {
-  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, Prepare(workspace_id, input, /*create=*/false));
+  RALLY_ASSIGN_OR_RETURN(Prepared p, Prepare(workspace_id, input, /*create=*/false));
   Contact after;
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
     RALLY_ASSIGN_OR_RETURN(auto before, ContactRepository::FindById(tx, workspace_id, id));
     if (!before || before->deleted_at) return DeletedNotFound(id);
+    RALLY_RETURN_IF_ERROR(Recheck(tx, workspace_id, input, /*create=*/false, p));
     ContactWriter w(tx, workspace_id, actor, Now(), companies_);
-    RALLY_RETURN_IF_ERROR(w.Apply(&*before, patch, after).status());
+    RALLY_RETURN_IF_ERROR(w.Apply(&*before, p.patch, after).status());
     events_.PublishAfterCommit(tx, std::move(w.events()));
     return Status::Ok();
   }));

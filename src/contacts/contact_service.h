@@ -27,6 +27,7 @@
 #include "contacts/contact.h"
 #include "contacts/contact_input.h"
 #include "events/event_bus.h"
+#include "fields/field_settings.h"
 #include "storage/database.h"
 #include "timeline/activity.h"
 #include "timeline/actor.h"
@@ -101,7 +102,7 @@ class ContactService {
  public:
   ContactService(storage::Database& db, events::EventBus& events,
                  companies::CompanyService& companies)
-      : db_(db), events_(events), companies_(companies) {}
+      : db_(db), events_(events), companies_(companies), settings_(db) {}
 
   // Creates a contact from `input` (contact_input.h).
   // Errors: invalid_argument naming every bad field (email required/invalid, lead_score,
@@ -196,13 +197,24 @@ class ContactService {
                                      std::vector<events::Event>& events);
 
  private:
-  // Parses and validates an input outside any transaction, loading custom field definitions
-  // and the workspace's phone region only when the input needs them.
-  Result<ContactPatch> Prepare(Id workspace_id, const ContactInput& input, bool create);
+  // An input parsed and validated outside any transaction (so the single database writer only
+  // does database work), with the field settings it was checked against: null when it needs
+  // none (no custom values, no phone numbers).
+  struct Prepared {
+    ContactPatch patch;
+    std::shared_ptr<const fields::FieldSettings> settings;
+  };
+  // Uses the cached field settings; a refusal is confirmed against the current ones.
+  Result<Prepared> Prepare(Id workspace_id, const ContactInput& input, bool create);
+  // In the write transaction: parses `input` again when the settings `p` used are no longer
+  // the workspace's, so nothing commits validated against stale definitions.
+  Status Recheck(storage::Transaction& tx, Id workspace_id, const ContactInput& input,
+                 bool create, Prepared& p);
 
   storage::Database& db_;
   events::EventBus& events_;
   companies::CompanyService& companies_;
+  fields::FieldSettingsCache settings_;
 };
 
 }  // namespace rally::contacts

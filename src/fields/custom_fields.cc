@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/strings.h"
 #include "fields/builtin_fields.h"
+#include "fields/field_settings.h"
 #include "storage/dialect.h"
 
 namespace rally::fields {
@@ -117,7 +118,7 @@ Status DeleteCustomFieldDefinition(storage::Transaction& tx, Id workspace_id, Id
   RALLY_ASSIGN_OR_RETURN(int64_t n, tx.Execute("DELETE FROM custom_fields WHERE workspace_id = ? AND id = ?",
                                                {workspace_id, id}));
   if (n == 0) return NotFound("custom field " + IdToString(id) + " not found");
-  return Status::Ok();
+  return BumpSettingsVersion(tx, workspace_id);
 }
 
 Result<std::vector<CustomField>> CustomFieldService::List(Id workspace_id) {
@@ -198,12 +199,13 @@ Result<CustomField> CustomFieldService::Create(Id workspace_id, const CustomFiel
                                                    {workspace_id}));
       f.position = max ? static_cast<int>(*max) + 1 : 0;
     }
-    return tx.Execute(
-                 "INSERT INTO custom_fields (workspace_id, id, key, label, type, options, position,"
-                 " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                 {workspace_id, f.id, key, label, std::string(FieldTypeName(*type)),
-                  OptionsJson(options), int64_t{f.position}, f.created_at, f.updated_at})
-        .status();
+    RALLY_RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO custom_fields (workspace_id, id, key, label, type, options,"
+                   " position, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                   {workspace_id, f.id, key, label, std::string(FieldTypeName(*type)),
+                    OptionsJson(options), int64_t{f.position}, f.created_at, f.updated_at})
+            .status());
+    return BumpSettingsVersion(tx, workspace_id);
   });
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("a custom field with key \"" + key + "\" already exists",
@@ -268,6 +270,7 @@ Result<CustomField> CustomFieldService::Update(Id workspace_id, Id id, const Cus
                                      {f.def.label, OptionsJson(f.def.options), int64_t{f.position},
                                       f.updated_at, workspace_id, id})
                               .status());
+    RALLY_RETURN_IF_ERROR(BumpSettingsVersion(tx, workspace_id));
     out = std::move(f);
     return Status::Ok();
   }));

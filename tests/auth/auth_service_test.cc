@@ -405,8 +405,22 @@ TEST_F(AuthServiceTest, Workspaces) {
       EXPECT_EQ(auth_->DefaultRegion(w->id).value_or(""), c.want_region);
     }
   }
+  auto settings_version = [&] {
+    int64_t v = -1;
+    EXPECT_TRUE(db_->Read([&](storage::Connection& c) -> Status {
+                     RALLY_ASSIGN_OR_RETURN(auto got, c.QueryInt("SELECT settings_version FROM "
+                                                                 "workspaces WHERE id = ?",
+                                                                 {ws_.id}));
+                     v = got.value_or(-1);
+                     return Status::Ok();
+                   }).ok());
+    return v;
+  };
+  int64_t version = settings_version();
   ASSERT_TRUE(auth_->SetDefaultRegion(ws_.id, "gb").ok());
   EXPECT_EQ(auth_->GetWorkspace(ws_.id)->default_region, "GB");
+  // Caches of the field settings (fields/field_settings.h) reload on the bump.
+  EXPECT_EQ(settings_version(), version + 1);
   EXPECT_EQ(auth_->SetDefaultRegion(ws_.id + 1, "GB").code(), StatusCode::kNotFound);
   auto all = auth_->ListWorkspaces();
   ASSERT_TRUE(all.ok());
