@@ -6,6 +6,7 @@
 #include "contacts/contact_service.h"
 #include "events/event_bus.h"
 #include "fields/custom_fields.h"
+#include "importexport/export_service.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_runner.h"
 #include "segments/bulk_action_service.h"
@@ -23,6 +24,7 @@ Services::~Services() {
   // construction, then close the database (which finishes queued writes). The runner first:
   // its handlers may use any service.
   job_runner.reset();
+  exports.reset();  // cancels streamed exports and waits for their producers
   bulk.reset();
   views.reset();
   tags.reset();
@@ -58,6 +60,7 @@ Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config) {
   s->views = std::make_unique<segments::SavedViewService>(*s->db, *s->contact_search);
   s->bulk = std::make_unique<segments::BulkActionService>(*s->db, *s->events, *s->contacts,
                                                          *s->views, *s->jobs);
+  s->exports = std::make_unique<importexport::ExportService>(*s->db);
   s->job_runner = std::make_unique<jobs::Runner>(*s->jobs, jobs::RunnerOptions{});
   return s;
 }

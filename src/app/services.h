@@ -18,6 +18,8 @@ namespace rally::companies { class CompanyService; }
 namespace rally::contacts { class ContactService; class ContactSearch; }
 namespace rally::segments { class TagService; class SavedViewService; class BulkActionService; }
 
+namespace rally::importexport { class ExportService; }
+
 namespace rally::app {
 
 struct DatabaseConfig {
@@ -47,6 +49,8 @@ struct Services {
   std::unique_ptr<segments::SavedViewService> views;
   // Registers the contacts.bulk job handler; its inline limit is settable (tests).
   std::unique_ptr<segments::BulkActionService> bulk;
+  // Exports of contacts: streamed downloads (each on its own producer thread).
+  std::unique_ptr<importexport::ExportService> exports;
 };
 
 // Opens the database, applies migrations, wires the services.

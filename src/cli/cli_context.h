@@ -55,5 +55,6 @@ void AddTokenCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddContactsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddFieldsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddCopyCommand(CLI::App& app, CliContext& ctx, int& exit_code);
+void AddExportCommand(CLI::App& app, CliContext& ctx, int& exit_code);
 
 }  // namespace rally::cli

@@ -48,6 +48,9 @@ struct Request {
 
 // A streamed body: called repeatedly; appends the next chunk to `out` and returns true while
 // more may follow, false once done. Used for exports that must not be materialized.
+// A writer with nothing ready yet returns true and appends nothing: the session then gives its
+// worker back and asks again after a short pause (10 ms), so a body produced slowly
+// elsewhere (an export's producer thread) never parks an HTTP worker while it waits.
 using BodyWriter = std::function<bool(std::string& out)>;
 
 struct Response {

@@ -44,6 +44,8 @@ constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 constexpr size_t kReadChunk = 4096;
 // A streamed response gathers at least this much from its BodyWriter per trip to the pool.
 constexpr size_t kStreamChunk = 64 << 10;
+// A BodyWriter that had nothing ready is asked again after this pause, off the worker pool.
+constexpr std::chrono::milliseconds kStreamIdlePause{10};
 // After refusing a request whose body we did not read, we read and drop at most this much (and
 // for at most kLingerTime) before closing, so the client sees our answer instead of a reset.
 constexpr size_t kLingerBytes = 1 << 20;
@@ -536,9 +538,11 @@ net::awaitable<bool> Server::Impl::WriteResponse(Connection& conn, const Request
     Piece piece = co_await OnPool<Piece>(*workers, [&res, &req] {
       Piece p;
       try {
+        size_t before;
         do {
+          before = p.data.size();
           p.more = res.stream(p.data);
-        } while (p.more && p.data.size() < kStreamChunk);
+        } while (p.more && p.data.size() > before && p.data.size() < kStreamChunk);
       } catch (const std::exception& e) {
         log::Error("{\"msg\":\"stream writer threw\",\"id\":\"" + req.request_id +
                    "\",\"error\":\"" + std::string(e.what()) + "\"}");
@@ -565,6 +569,14 @@ net::awaitable<bool> Server::Impl::WriteResponse(Connection& conn, const Request
     // last chunk tells the client the body is incomplete.
     if (piece.failed) co_return false;
     if (!piece.more) break;
+    if (piece.data.empty()) {
+      // Nothing ready: wait on the strand, not on a worker. The client's connection stays
+      // open; a stalled producer is the writer's to time out (it throws, ending the body
+      // without its last chunk).
+      net::steady_timer pause(co_await net::this_coro::executor, kStreamIdlePause);
+      co_await pause.async_wait(kNoThrow);
+      if (!conn.stream.socket().is_open()) co_return false;  // closed by Stop()
+    }
   }
   if (chunked) {
     stream.expires_after(opts.write_timeout);

@@ -1,0 +1,514 @@
+#include "importexport/export_service.h"
+
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+#include <unordered_map>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/strings.h"
+#include "contacts/contact.h"
+#include "contacts/contact_repository.h"
+#include "fields/builtin_fields.h"
+#include "fields/custom_fields.h"
+#include "query/filter.h"
+
+namespace rally::importexport {
+namespace {
+
+// Where a column's value comes from.
+enum class Source {
+  kText, kEmail, kAdditionalEmails, kStage, kScore, kBand, kCompany, kOwner, kTags,
+  kCreated, kUpdated, kLastActivity, kId, kPhoneE164, kMobileE164, kCustom,
+};
+
+struct ResolvedColumn {
+  ExportColumn column;
+  Source source = Source::kText;
+  std::optional<std::string> contacts::Contact::*member = nullptr;  // kText
+  fields::FieldDef def;                                              // kCustom
+};
+
+double WidthFor(std::string_view key, CellType type) {
+  if (key == "email" || key == "additional_emails" || key == "owner") return 30;
+  if (key == "linkedin" || key == "twitter" || key == "street" || key == "tags") return 32;
+  if (key == "company" || key == "title") return 24;
+  switch (type) {
+    case CellType::kNumber: return 10;
+    case CellType::kBoolean: return 8;
+    case CellType::kDate: return 12;
+    case CellType::kTimestamp: return 20;
+    case CellType::kText: return 16;
+  }
+  return 16;
+}
+
+ResolvedColumn Make(std::string key, std::string label, Source source, CellType type = CellType::kText) {
+  ResolvedColumn c;
+  c.column.width = WidthFor(key, type);
+  c.column.key = std::move(key);
+  c.column.label = std::move(label);
+  c.column.type = type;
+  c.source = source;
+  return c;
+}
+
+std::string_view Canonical(std::string_view key) {
+  if (key == "stage") return "lifecycle_stage";
+  if (key == "score") return "lead_score";
+  if (key == "source") return "lead_source";
+  if (key == "created") return "created_at";
+  if (key == "updated") return "updated_at";
+  if (key == "last_activity") return "last_activity_at";
+  return key;
+}
+
+// One column by key; nullopt when the key names nothing.
+std::optional<ResolvedColumn> ColumnFor(std::string_view raw, std::span<const fields::CustomField> custom) {
+  std::string lowered = AsciiLower(Trim(raw));
+  std::string_view key = Canonical(lowered);
+  if (key == "email") return Make("email", "Email", Source::kEmail);
+  if (key == "additional_emails") return Make("additional_emails", "Additional emails", Source::kAdditionalEmails);
+  if (key == "lifecycle_stage") return Make("lifecycle_stage", "Lifecycle stage", Source::kStage);
+  if (key == "lead_score") return Make("lead_score", "Lead score", Source::kScore, CellType::kNumber);
+  if (key == "band") return Make("band", "Score band", Source::kBand);
+  if (key == "company") return Make("company", "Company", Source::kCompany);
+  if (key == "owner") return Make("owner", "Owner", Source::kOwner);
+  if (key == "tags") return Make("tags", "Tags", Source::kTags);
+  if (key == "created_at") return Make("created_at", "Created", Source::kCreated, CellType::kTimestamp);
+  if (key == "updated_at") return Make("updated_at", "Updated", Source::kUpdated, CellType::kTimestamp);
+  if (key == "last_activity_at") {
+    return Make("last_activity_at", "Last activity", Source::kLastActivity, CellType::kTimestamp);
+  }
+  if (key == "id") return Make("id", "Id", Source::kId);
+  if (key == "phone_e164") return Make("phone_e164", "Phone (E.164)", Source::kPhoneE164);
+  if (key == "mobile_e164") return Make("mobile_e164", "Mobile (E.164)", Source::kMobileE164);
+  if (const contacts::TextColumn* t = contacts::FindTextColumn(key)) {
+    const fields::FieldDef* def = fields::FindBuiltinField(key);
+    ResolvedColumn c = Make(std::string(key), def ? def->label : std::string(key), Source::kText);
+    c.member = t->member;
+    return c;
+  }
+  std::string_view bare = key.starts_with("custom.") ? key.substr(7) : key;
+  for (const fields::CustomField& f : custom) {
+    if (f.def.key != bare) continue;
+    CellType type = CellType::kText;
+    switch (f.def.type) {
+      case fields::FieldType::kNumber: type = CellType::kNumber; break;
+      case fields::FieldType::kDate: type = CellType::kDate; break;
+      case fields::FieldType::kBoolean: type = CellType::kBoolean; break;
+      default: break;
+    }
+    ResolvedColumn c = Make("custom." + f.def.key, f.def.label, Source::kCustom, type);
+    c.def = f.def;
+    return c;
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<ResolvedColumn>> ResolveColumns(std::span<const std::string> keys,
+                                                   std::span<const fields::CustomField> custom) {
+  std::vector<std::string> wanted;
+  if (keys.empty()) {
+    wanted.assign(std::begin(kDefaultColumns), std::end(kDefaultColumns));
+  } else if (keys.size() == 1 && AsciiLower(keys[0]) == "all") {
+    wanted.push_back("email");
+    wanted.push_back("additional_emails");
+    for (const fields::FieldDef& f : fields::BuiltinContactFields()) {
+      if (f.key != "email") wanted.push_back(f.key);
+    }
+    wanted.insert(wanted.end(), {"company", "owner", "tags"});
+    for (const fields::CustomField& f : custom) wanted.push_back("custom." + f.def.key);
+    wanted.insert(wanted.end(), {"created_at", "updated_at"});
+  } else {
+    wanted.assign(keys.begin(), keys.end());
+  }
+  if (wanted.size() > 16384) return FieldInvalid("columns", "out_of_range", "at most 16384 columns");
+  std::vector<ResolvedColumn> out;
+  out.reserve(wanted.size());
+  for (const std::string& k : wanted) {
+    auto c = ColumnFor(k, custom);
+    if (!c) {
+      return FieldInvalid("columns", "unknown_field",
+                          "no column \"" + ToValidUtf8(k) + "\" (field keys such as email, "
+                          "custom.<key>, tags, company, owner; or all)");
+    }
+    for (const ResolvedColumn& seen : out) {
+      if (seen.column.key == c->column.key) {
+        return FieldInvalid("columns", "duplicate", "column \"" + c->column.key + "\" is listed twice");
+      }
+    }
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+void SetText(Cell& cell, std::string_view text) {
+  if (text.empty()) return;
+  cell.empty = false;
+  cell.text.assign(text);
+}
+
+void SetOptText(Cell& cell, const std::optional<std::string>& text) {
+  if (text) SetText(cell, *text);
+}
+
+void SetTimestamp(Cell& cell, Micros t) {
+  cell.empty = false;
+  cell.micros = t;
+  cell.text = FormatTimestamp(t);
+}
+
+void FillCell(const ResolvedColumn& rc, const contacts::Contact& c, Cell& cell) {
+  cell.Clear();
+  cell.type = rc.column.type;
+  switch (rc.source) {
+    case Source::kText: SetOptText(cell, c.*rc.member); break;
+    case Source::kEmail: SetText(cell, c.email); break;
+    case Source::kAdditionalEmails:
+      for (const std::string& e : c.additional_emails) {
+        if (!cell.text.empty()) cell.text += ", ";
+        cell.text += e;
+      }
+      cell.empty = cell.text.empty();
+      break;
+    case Source::kStage: SetText(cell, fields::LifecycleStageName(c.lifecycle_stage)); break;
+    case Source::kScore:
+      cell.empty = false;
+      cell.number = c.lead_score;
+      cell.text = std::to_string(c.lead_score);
+      break;
+    case Source::kBand: SetText(cell, fields::ScoreBand(c.lead_score)); break;
+    case Source::kCompany:
+      if (c.company) SetText(cell, c.company->name);
+      break;
+    case Source::kOwner:
+      if (c.owner) SetText(cell, c.owner->email);
+      break;
+    case Source::kTags:
+      for (const contacts::TagRef& t : c.tags) {
+        if (!cell.text.empty()) cell.text += ", ";
+        cell.text += t.name;
+      }
+      cell.empty = cell.text.empty();
+      break;
+    case Source::kCreated: SetTimestamp(cell, c.created_at); break;
+    case Source::kUpdated: SetTimestamp(cell, c.updated_at); break;
+    case Source::kLastActivity:
+      if (c.last_activity_at) SetTimestamp(cell, *c.last_activity_at);
+      break;
+    case Source::kId: SetText(cell, IdToString(c.id)); break;
+    case Source::kPhoneE164: SetOptText(cell, c.phone_e164); break;
+    case Source::kMobileE164: SetOptText(cell, c.mobile_e164); break;
+    case Source::kCustom: {
+      const json::value* v = c.custom.if_contains(rc.def.key);
+      if (v == nullptr || v->is_null()) break;
+      SetText(cell, fields::FormatText(rc.def, *v));
+      if (cell.empty) break;
+      switch (cell.type) {
+        case CellType::kNumber:
+          if (v->is_number()) cell.number = v->to_number<double>();
+          else cell.type = CellType::kText;  // not what the type says: keep the text
+          break;
+        case CellType::kDate:
+          if (auto d = ParseDate(cell.text)) cell.days = *d;
+          else cell.type = CellType::kText;
+          break;
+        case CellType::kBoolean:
+          if (v->is_bool()) cell.boolean = v->get_bool();
+          else cell.type = CellType::kText;
+          break;
+        default: break;
+      }
+      break;
+    }
+  }
+}
+
+std::string TempPath(const std::string& dir, std::string_view ext) {
+  static std::atomic<uint64_t> counter{0};
+  std::filesystem::path base = dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(dir);
+  std::random_device rd;
+  return (base / ("rally-export-" + std::to_string(rd()) + "-" + std::to_string(++counter) + "." +
+                  std::string(ext)))
+      .string();
+}
+
+}  // namespace
+
+std::string_view ExportFormatName(ExportFormat f) { return f == ExportFormat::kXlsx ? "xlsx" : "csv"; }
+
+Result<ExportFormat> ParseExportFormat(std::string_view text, std::string_view field) {
+  std::string t = AsciiLower(text);
+  if (t == "csv" || t.empty()) return ExportFormat::kCsv;
+  if (t == "xlsx" || t == "excel") return ExportFormat::kXlsx;
+  return FieldInvalid(std::string(field), "invalid", "format must be csv or xlsx");
+}
+
+std::vector<std::string> SplitColumns(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::string_view part : Split(text, ',')) {
+    part = Trim(part);
+    if (!part.empty()) out.emplace_back(part);
+  }
+  return out;
+}
+
+// --- Sinks ---
+
+Status CsvSink::Begin(std::span<const ExportColumn> columns) {
+  writer_.Begin(buf_);
+  for (const ExportColumn& c : columns) writer_.Field(buf_, c.key);
+  writer_.EndRow(buf_);
+  return Status::Ok();
+}
+
+Status CsvSink::Row(std::span<const Cell> cells) {
+  for (const Cell& c : cells) {
+    writer_.Field(buf_, c.empty ? std::string_view() : std::string_view(c.text),
+                  c.type == CellType::kText ? CsvWriter::Kind::kText : CsvWriter::Kind::kNumber);
+  }
+  writer_.EndRow(buf_);
+  return buf_.size() >= flush_bytes_ ? Flush() : Status::Ok();
+}
+
+Status CsvSink::EndPage() { return buf_.empty() ? Status::Ok() : Flush(); }
+
+Status CsvSink::Finish() { return buf_.empty() ? Status::Ok() : Flush(); }
+
+Status CsvSink::Flush() {
+  Status s = flush_(buf_);
+  buf_.clear();
+  return s;
+}
+
+Status XlsxSink::Begin(std::span<const ExportColumn> columns) {
+  RALLY_ASSIGN_OR_RETURN(writer_, XlsxWriter::Create(path_, columns, options_));
+  return Status::Ok();
+}
+
+Status XlsxSink::Row(std::span<const Cell> cells) { return writer_->WriteRow(cells); }
+
+Status XlsxSink::Finish() { return writer_->Close(); }
+
+// --- The service ---
+
+ExportService::ExportService(storage::Database& db, ExportServiceOptions options)
+    : db_(db), options_(std::move(options)) {}
+
+ExportService::~ExportService() {
+  closing_.store(true);
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [this] { return active_.load() == 0; });
+}
+
+namespace {
+
+struct Prepared {
+  query::FieldCatalog catalog;
+  query::Node filter;
+  query::Sort sort;
+  std::vector<ResolvedColumn> columns;
+};
+
+Result<Prepared> Prepare(storage::Connection& conn, Id ws, const ExportRequest& r) {
+  RALLY_ASSIGN_OR_RETURN(std::vector<fields::CustomField> custom, fields::ListCustomFields(conn, ws));
+  std::vector<fields::FieldDef> defs;
+  for (const fields::CustomField& f : custom) defs.push_back(f.def);
+  Prepared p{query::FieldCatalog(std::move(defs)), {}, {}, {}};
+  RALLY_ASSIGN_OR_RETURN(p.filter, query::ParseText(r.q, p.catalog, "q"));
+  if (r.filter) {
+    RALLY_ASSIGN_OR_RETURN(query::Node json_filter, query::ParseJson(*r.filter, p.catalog, "filter"));
+    if (p.filter.IsAll()) {
+      p.filter = std::move(json_filter);
+    } else if (!json_filter.IsAll()) {
+      query::Node both;  // q narrows the JSON filter (a view's)
+      both.children.push_back(std::move(json_filter));
+      both.children.push_back(std::move(p.filter));
+      p.filter = std::move(both);
+    }
+  }
+  RALLY_ASSIGN_OR_RETURN(p.sort, query::ParseSort(r.sort, p.catalog));
+  RALLY_ASSIGN_OR_RETURN(p.columns, ResolveColumns(r.columns, custom));
+  return p;
+}
+
+std::vector<ExportColumn> Columns(const std::vector<ResolvedColumn>& rc) {
+  std::vector<ExportColumn> out;
+  for (const ResolvedColumn& c : rc) out.push_back(c.column);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ExportColumn>> ExportService::Check(const query::QueryContext& ctx,
+                                                       const ExportRequest& request) {
+  std::vector<ExportColumn> out;
+  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
+    RALLY_ASSIGN_OR_RETURN(Prepared p, Prepare(conn, ctx.workspace_id, request));
+    out = Columns(p.columns);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<int64_t> ExportService::Run(const query::QueryContext& ctx, const ExportRequest& request,
+                                   ExportSink& sink, const ExportProgressFn& progress, bool count_total) {
+  int64_t rows = 0;
+  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
+    RALLY_ASSIGN_OR_RETURN(Prepared p, Prepare(conn, ctx.workspace_id, request));
+    int64_t total = -1;
+    if (count_total) {
+      RALLY_ASSIGN_OR_RETURN(total, query::CountContacts(conn, ctx, p.catalog, p.filter));
+    }
+    std::vector<ExportColumn> columns = Columns(p.columns);
+    RALLY_RETURN_IF_ERROR(sink.Begin(columns));
+    if (progress && !progress(0, total)) return Status(StatusCode::kCanceled, "export canceled");
+    std::vector<Cell> cells(p.columns.size());
+    std::unordered_map<Id, const contacts::Contact*> by_id;
+    std::string cursor;
+    do {
+      RALLY_ASSIGN_OR_RETURN(query::IdPage page, query::ListContactIds(conn, ctx, p.catalog, p.filter, p.sort,
+                                                                       options_.page_size, cursor));
+      RALLY_ASSIGN_OR_RETURN(std::vector<contacts::Contact> found,
+                             contacts::ContactRepository::FindByIds(conn, ctx.workspace_id, page.ids));
+      by_id.clear();
+      for (const contacts::Contact& c : found) by_id[c.id] = &c;
+      for (Id id : page.ids) {
+        auto it = by_id.find(id);
+        if (it == by_id.end()) continue;  // cannot happen inside one snapshot; skip rather than guess
+        for (size_t i = 0; i < p.columns.size(); ++i) FillCell(p.columns[i], *it->second, cells[i]);
+        RALLY_RETURN_IF_ERROR(sink.Row(cells));
+        ++rows;
+      }
+      RALLY_RETURN_IF_ERROR(sink.EndPage());
+      if (progress && !progress(rows, total)) return Status(StatusCode::kCanceled, "export canceled");
+      cursor = std::move(page.next_cursor);
+    } while (!cursor.empty());
+    return sink.Finish();
+  }));
+  return rows;
+}
+
+// --- Streams ---
+
+struct ExportStream::State {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<std::string> chunks;
+  bool finished = false;  // the producer is done (status in `error`)
+  bool canceled = false;  // the consumer is gone
+  Status error;
+  std::atomic<int64_t> rows{0};
+  size_t cap = 8;
+  std::chrono::milliseconds stall{60'000};
+
+  // Producer side: queues a chunk, waiting while the queue is full.
+  Status Push(std::string chunk) {
+    std::unique_lock lock(mu);
+    bool room = changed.wait_for(lock, stall, [&] { return canceled || chunks.size() < cap; });
+    if (canceled) return Status(StatusCode::kCanceled, "the client went away");
+    if (!room) return Status(StatusCode::kCanceled, "the client took no data for too long");
+    chunks.push_back(std::move(chunk));
+    changed.notify_all();
+    return Status::Ok();
+  }
+  bool Canceled() {
+    std::lock_guard lock(mu);
+    return canceled;
+  }
+  void Finish(Status s) {
+    std::lock_guard lock(mu);
+    finished = true;
+    error = std::move(s);
+    changed.notify_all();
+  }
+};
+
+ExportStream::~ExportStream() {
+  std::lock_guard lock(state_->mu);
+  state_->canceled = true;
+  state_->chunks.clear();
+  state_->changed.notify_all();
+}
+
+int64_t ExportStream::rows() const { return state_->rows.load(); }
+
+Result<bool> ExportStream::Next(std::string& out, std::chrono::milliseconds wait) {
+  State& s = *state_;
+  std::unique_lock lock(s.mu);
+  s.changed.wait_for(lock, wait, [&] { return !s.chunks.empty() || s.finished; });
+  if (!s.chunks.empty()) {
+    if (out.empty()) out = std::move(s.chunks.front());
+    else out += s.chunks.front();
+    s.chunks.pop_front();
+    s.changed.notify_all();
+    return true;
+  }
+  if (!s.finished) return true;  // nothing yet
+  if (!s.error.ok()) return s.error;
+  return false;
+}
+
+Result<std::shared_ptr<ExportStream>> ExportService::Stream(const query::QueryContext& ctx,
+                                                            const ExportRequest& request, ExportFormat format,
+                                                            const CsvOptions& csv) {
+  RALLY_RETURN_IF_ERROR(Check(ctx, request).status());
+  {
+    std::lock_guard lock(mu_);
+    if (closing_.load()) return Unavailable("the server is stopping");
+    if (active_.load() >= options_.max_streams) {
+      return Status(StatusCode::kResourceExhausted,
+                    "too many exports are streaming; retry shortly or start an export job (POST /api/v1/exports)");
+    }
+    active_.fetch_add(1);
+  }
+  auto state = std::make_shared<ExportStream::State>();
+  state->cap = std::max<size_t>(1, options_.queue_chunks);
+  state->stall = options_.stall_timeout;
+  std::thread([this, state, ctx, request, format, csv] {
+    auto progress = [&](int64_t rows, int64_t) {
+      state->rows.store(rows);
+      return !state->Canceled() && !closing_.load();
+    };
+    Status s;
+    if (format == ExportFormat::kCsv) {
+      CsvSink sink(csv, [&](std::string& chunk) { return state->Push(std::move(chunk)); });
+      s = Run(ctx, request, sink, progress).status();
+    } else {
+      // libxlsxwriter finishes the zip at close: write the whole workbook, then stream it.
+      std::string path = TempPath(options_.tmp_dir, "xlsx");
+      XlsxOptions xo;
+      xo.tmp_dir = options_.tmp_dir;
+      XlsxSink sink(path, xo);
+      s = Run(ctx, request, sink, progress).status();
+      if (s.ok()) {
+        std::ifstream in(path, std::ios::binary);
+        std::string chunk;
+        while (s.ok() && in) {
+          chunk.resize(256 << 10);
+          in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+          chunk.resize(static_cast<size_t>(in.gcount()));
+          if (!chunk.empty()) s = state->Push(std::move(chunk));
+        }
+        if (s.ok() && in.bad()) s = Unavailable("cannot read the temporary workbook");
+      }
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+    }
+    if (!s.ok() && s.code() != StatusCode::kCanceled) {
+      log::Warn(json::serialize(json::object{{"msg", "streamed export failed"}, {"error", ToValidUtf8(s.message())}}));
+    }
+    state->Finish(std::move(s));
+    std::lock_guard lock(mu_);
+    active_.fetch_sub(1);
+    idle_.notify_all();
+  }).detach();
+  return std::make_shared<ExportStream>(state);
+}
+
+}  // namespace rally::importexport
