@@ -6,6 +6,7 @@
 #include "contacts/contact_service.h"
 #include "events/event_bus.h"
 #include "fields/custom_fields.h"
+#include "importexport/import_service.h"
 #include "importexport/export_service.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_runner.h"
@@ -24,6 +25,7 @@ Services::~Services() {
   // construction, then close the database (which finishes queued writes). The runner first:
   // its handlers may use any service.
   job_runner.reset();
+  imports.reset();
   exports.reset();  // cancels streamed exports and waits for their producers
   bulk.reset();
   views.reset();
@@ -57,6 +59,11 @@ Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config) {
   s->contacts = std::make_unique<contacts::ContactService>(*s->db, *s->events, *s->companies);
   s->contact_search = std::make_unique<contacts::ContactSearch>(*s->db);
   s->tags = std::make_unique<segments::TagService>(*s->db, *s->events, *s->contacts);
+  importexport::ImportServiceOptions import_options;
+  import_options.max_upload_bytes = config.import_max_upload_bytes;
+  import_options.spool_dir = config.import_spool_dir;
+  s->imports = std::make_unique<importexport::ImportService>(*s->db, *s->contacts, import_options);
+  s->imports->RegisterJobs(*s->jobs);
   s->views = std::make_unique<segments::SavedViewService>(*s->db, *s->contact_search);
   s->bulk = std::make_unique<segments::BulkActionService>(*s->db, *s->events, *s->contacts,
                                                          *s->views, *s->jobs);

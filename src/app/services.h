@@ -20,12 +20,18 @@ namespace rally::segments { class TagService; class SavedViewService; class Bulk
 
 namespace rally::importexport { class ExportService; }
 
+namespace rally::importexport { class ImportService; }
+
 namespace rally::app {
 
 struct DatabaseConfig {
   std::string url = "sqlite:./data/rally.db";  // --db PATH or --database-url postgres://...
   int read_connections = 4;
   auth::AuthOptions auth;  // tests lower the password hashing cost
+  // Imports: the largest upload accepted, and where a job writes an uploaded file back out
+  // for its reader ("" = the system temp dir; uploads themselves live in the database).
+  uint64_t import_max_upload_bytes = uint64_t{1} << 30;
+  std::string import_spool_dir;
 };
 
 struct Services {
@@ -46,6 +52,8 @@ struct Services {
   std::unique_ptr<contacts::ContactService> contacts;
   std::unique_ptr<contacts::ContactSearch> contact_search;  // the read side of contact lists
   std::unique_ptr<segments::TagService> tags;
+  // Imports of contacts (registers the import.contacts job handler).
+  std::unique_ptr<importexport::ImportService> imports;
   std::unique_ptr<segments::SavedViewService> views;
   // Registers the contacts.bulk job handler; its inline limit is settable (tests).
   std::unique_ptr<segments::BulkActionService> bulk;

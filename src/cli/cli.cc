@@ -68,6 +68,7 @@ int RunCli(int argc, char** argv) {
   AddContactsCommands(app, ctx, exit_code);
   AddFieldsCommands(app, ctx, exit_code);
   AddCopyCommand(app, ctx, exit_code);
+  AddImportCommand(app, ctx, exit_code);
   AddExportCommand(app, ctx, exit_code);
   // Global options are accepted on every (sub)command.
   std::vector<CLI::App*> stack = {&app};

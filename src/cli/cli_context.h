@@ -55,6 +55,7 @@ void AddTokenCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddContactsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddFieldsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddCopyCommand(CLI::App& app, CliContext& ctx, int& exit_code);
+void AddImportCommand(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddExportCommand(CLI::App& app, CliContext& ctx, int& exit_code);
 
 }  // namespace rally::cli
