@@ -10,8 +10,9 @@
       For post.lua: each contact's JSON members after the opening brace, without "email".
   bench_api.py custom-fields BASE_URL TOKEN DEFINITIONS.json
       Creates the generator's custom fields (409 "already exists" is fine).
-  bench_api.py report OUT_DIR ROUNDS
-      Reads OUT_DIR/wrk-{baseline,get,post}-<round>.txt and prints the results table.
+  bench_api.py report OUT_DIR ROUNDS [BACKEND...]
+      Reads OUT_DIR/wrk-baseline-<round>.txt and wrk-{get,post}-<backend>-<round>.txt (backends
+      default: sqlite) and prints the results table; issue 2's targets apply to SQLite.
 """
 import json
 import re
@@ -132,11 +133,13 @@ def parse_wrk(path):
     }
 
 
-def report(out_dir, rounds):
+def report(out_dir, rounds, *backends):
     rounds = int(rounds)
-    rows = [("baseline", "Bare Beast server, GET (fixed 300-byte JSON)"),
-            ("get", "Rally GET /api/v1/contacts/{id} (random ids)"),
-            ("post", "Rally POST /api/v1/contacts (new email each)")]
+    backends = backends or ("sqlite",)
+    rows = [("baseline", "Bare Beast server, GET (fixed 300-byte JSON)")]
+    for b in backends:
+        rows += [(f"get-{b}", f"Rally on {b}: GET /api/v1/contacts/{{id}} (random ids)"),
+                 (f"post-{b}", f"Rally on {b}: POST /api/v1/contacts (new email each)")]
     med = {}
     lines = ["| Measurement | req/s (median) | p99 ms (median) | req/s per run | errors |",
              "|---|---:|---:|---|---:|"]
@@ -148,19 +151,30 @@ def report(out_dir, rounds):
         med[key] = {"rps": rps, "p99": p99, "errors": errors}
         per_run = ", ".join(f"{r['rps']:,.0f}" for r in runs)
         lines.append(f"| {label} | {rps:,.0f} | {p99:.2f} | {per_run} | {errors} |")
-    ratio = med["get"]["rps"] / med["baseline"]["rps"]
 
     def verdict(ok):
         return "PASS" if ok else "MISS"
 
-    checks = [
-        (f"GET / baseline = {ratio:.2f} (target >= 0.35)", ratio >= 0.35),
-        (f"POST = {med['post']['rps']:,.0f}/s (target >= 10,000/s with 64 connections)",
-         med["post"]["rps"] >= 10000),
-        (f"GET p99 = {med['get']['p99']:.2f} ms (target < 10 ms)", med["get"]["p99"] < 10),
-        (f"POST p99 = {med['post']['p99']:.2f} ms (target < 10 ms)", med["post"]["p99"] < 10),
-        ("no HTTP or socket errors", all(m["errors"] == 0 for m in med.values())),
-    ]
+    lines.append("")
+    for b in backends:
+        ratio = med[f"get-{b}"]["rps"] / med["baseline"]["rps"]
+        lines.append(f"- {b}: GET / baseline = {ratio:.2f}")
+    if "sqlite" in backends and "postgres" in backends:
+        for kind in ("get", "post"):
+            lines.append(f"- {kind.upper()} PostgreSQL / SQLite = "
+                         f"{med[f'{kind}-postgres']['rps'] / med[f'{kind}-sqlite']['rps']:.2f}")
+    checks = [("no HTTP or socket errors", all(m["errors"] == 0 for m in med.values()))]
+    if "sqlite" in backends:
+        ratio = med["get-sqlite"]["rps"] / med["baseline"]["rps"]
+        checks = [
+            (f"SQLite GET / baseline = {ratio:.2f} (target >= 0.35)", ratio >= 0.35),
+            (f"SQLite POST = {med['post-sqlite']['rps']:,.0f}/s (target >= 10,000/s with 64 "
+             "connections)", med["post-sqlite"]["rps"] >= 10000),
+            (f"SQLite GET p99 = {med['get-sqlite']['p99']:.2f} ms (target < 10 ms)",
+             med["get-sqlite"]["p99"] < 10),
+            (f"SQLite POST p99 = {med['post-sqlite']['p99']:.2f} ms (target < 10 ms)",
+             med["post-sqlite"]["p99"] < 10),
+        ] + checks
     lines.append("")
     lines += [f"- {verdict(ok)}: {text}" for text, ok in checks]
     print("\n".join(lines))
