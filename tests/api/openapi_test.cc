@@ -826,6 +826,13 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
       {"delete view", "DELETE", "/api/v1/views/{id}", v, "", 204},
       {"delete unknown view", "DELETE", "/api/v1/views/{id}", v, "", 404},
 
+      {"export CSV", "GET", "/api/v1/exports", "/api/v1/exports?q=industry:Retail&sort=email&columns=email,tags&delimiter=tab&bom=true&protect=false", "", 200},
+      {"export xlsx", "GET", "/api/v1/exports", "/api/v1/exports?format=xlsx&columns=all", "", 200},
+      {"export JSON filter", "GET", "/api/v1/exports", "/api/v1/exports?filter=%7B%22and%22%3A%5B%5D%7D", "", 200},
+      {"export bad filter", "GET", "/api/v1/exports", "/api/v1/exports?q=colour:red", "", 400},
+      {"export bad column", "GET", "/api/v1/exports", "/api/v1/exports?columns=colour", "", 422},
+      {"export unknown view", "GET", "/api/v1/exports", "/api/v1/exports?view=1", "", 404},
+
       {"jobs", "GET", "/api/v1/jobs", "/api/v1/jobs?limit=1", "", 200},
       {"jobs by state and kind", "GET", "/api/v1/jobs", "/api/v1/jobs?state=succeeded&kind=test.probe", "", 200},
       {"jobs bad state", "GET", "/api/v1/jobs", "/api/v1/jobs?state=done", "", 422},
