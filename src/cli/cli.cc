@@ -66,6 +66,8 @@ int RunCli(int argc, char** argv) {
   AddUserCommands(app, ctx, exit_code);
   AddTokenCommands(app, ctx, exit_code);
   AddContactsCommands(app, ctx, exit_code);
+  AddBulkContactsCommands(app, ctx, exit_code);  // after contacts: adds to it
+  AddViewsCommands(app, ctx, exit_code);
   AddFieldsCommands(app, ctx, exit_code);
   AddCopyCommand(app, ctx, exit_code);
   AddImportCommand(app, ctx, exit_code);

@@ -53,6 +53,11 @@ void AddMigrateCommand(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddUserCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddTokenCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddContactsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
+// `contacts update --filter ...` (views_commands.cc). REQUIRES: AddContactsCommands first.
+void AddBulkContactsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
+void AddViewsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
+// `contacts delete --filter F`: deletes every match in batches; returns the exit code.
+int RunBulkDelete(CliContext& ctx, const std::string& filter);
 void AddFieldsCommands(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddCopyCommand(CLI::App& app, CliContext& ctx, int& exit_code);
 void AddImportCommand(CLI::App& app, CliContext& ctx, int& exit_code);

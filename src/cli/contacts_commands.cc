@@ -137,9 +137,19 @@ void AddContactsCommands(CLI::App& app, CliContext& ctx, int& exit_code) {
   });
 
   auto del_ref = std::make_shared<std::string>();
-  CLI::App* del = cmd->add_subcommand("delete", "Delete a contact (restorable for 30 days)");
-  del->add_option("contact", *del_ref, "Contact id or email")->required();
-  del->callback([&ctx, &exit_code, del_ref] {
+  auto del_filter = std::make_shared<std::optional<std::string>>();
+  CLI::App* del = cmd->add_subcommand("delete", "Delete a contact, or every contact matching --filter (restorable for 30 days)");
+  del->add_option("contact", *del_ref, "Contact id or email");
+  del->add_option("--filter", *del_filter, "Delete every contact matching this filter instead");
+  del->callback([&ctx, &exit_code, del_ref, del_filter] {
+    if (del_filter->has_value() == !del_ref->empty()) {
+      exit_code = Fail(FieldInvalid("contact", "required", "give a contact id or email, or --filter"));
+      return;
+    }
+    if (del_filter->has_value()) {
+      exit_code = RunBulkDelete(ctx, **del_filter);
+      return;
+    }
     auto ws = ctx.WorkspaceId();
     if (!ws.ok()) { exit_code = Fail(ws.status()); return; }
     auto c = Lookup(ctx, *ws, *del_ref);
