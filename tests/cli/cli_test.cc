@@ -118,6 +118,31 @@ TEST_F(CliTest, TokenCreateJsonIsOneJsonObjectWithTheToken) {
   EXPECT_TRUE(text.out.starts_with("rly_")) << text.out;
 }
 
+TEST_F(CliTest, ContactsListFilter) {
+  AddAdmin();
+  RallyJson({"contacts", "add", "--email", "ada@example.com", "--first-name", "Ada", "--tags", "inbound",
+             "--score", "72"});
+  RallyJson({"contacts", "add", "--email", "john@example.com", "--first-name", "John", "--tags", "inbound",
+             "--score", "20"});
+  RallyJson({"contacts", "add", "--email", "jose@example.com", "--first-name", "José", "--score", "90"});
+
+  json::value hot = RallyJson({"contacts", "list", "--filter", "tag:inbound score:>50"});
+  ASSERT_EQ(hot.at("data").as_array().size(), 1u) << json::serialize(hot);
+  EXPECT_EQ(Str(hot.at("data").as_array()[0], "email"), "ada@example.com");
+  json::value search = RallyJson({"contacts", "list", "--filter", "JOS", "--sort", "-score"});
+  ASSERT_EQ(search.at("data").as_array().size(), 1u) << json::serialize(search);
+  EXPECT_EQ(Str(search.at("data").as_array()[0], "email"), "jose@example.com");
+
+  RunResult text = Rally({"contacts", "list", "--filter", "jo", "--sort", "email"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_LT(text.out.find("john@example.com"), text.out.find("jose@example.com")) << text.out;
+  EXPECT_EQ(text.out.find("ada@example.com"), std::string::npos) << text.out;
+
+  RunResult bad = Rally({"contacts", "list", "--filter", "tag:x colour:red"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("unknown field \"colour\" in \"colour:red\" at 6"), std::string::npos) << bad.err;
+}
+
 TEST_F(CliTest, ContactsAddGetListDeleteRestore) {
   AddAdmin();
   RallyJson({"fields", "add", "--key", "x", "--type", "text"});
