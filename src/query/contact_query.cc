@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstring>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include "base/clock.h"
 #include "base/strings.h"
 #include "fields/builtin_fields.h"
@@ -165,15 +168,21 @@ std::pair<int, int> BandRange(const json::value& v) {
 
 // The words of a search as both full-text indexes cut them: runs of letters and digits, accents
 // and case folded away (SQLite's unicode61 remove_diacritics and PostgreSQL's unaccent agree with
-// base/strings.h SearchKey on Latin scripts).
+// base/strings.h SearchKey on Latin scripts). Anything else separates words, non-ASCII
+// punctuation included ("O’Brien" is o, brien): a token must never hold a character the index
+// splits on, or FTS5 would read it as a phrase, which detail=none cannot answer.
 std::vector<std::string> SearchTokens(const std::string& words) {
   std::string key = SearchKey(words);
   std::vector<std::string> tokens;
   std::string cur;
-  for (char ch : key) {
-    unsigned char u = static_cast<unsigned char>(ch);
-    if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || u >= 0x80) {
-      cur += ch;
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(key.size());
+  while (i < n) {
+    int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(key.data(), i, n, c);
+    if (c >= 0 && u_isalnum(c)) {
+      cur.append(key, static_cast<size_t>(start), static_cast<size_t>(i - start));
     } else if (!cur.empty()) {
       tokens.push_back(std::move(cur));
       cur.clear();
