@@ -21,7 +21,8 @@
 namespace rally {
 namespace {
 
-fields::FieldDef Custom(std::string key, fields::FieldType type, std::vector<std::string> options = {}) {
+fields::FieldDef Custom(std::string key, fields::FieldType type,
+                        std::vector<std::string> options = {}) {
   fields::FieldDef d;
   d.key = std::move(key);
   d.label = d.key;

@@ -33,13 +33,15 @@ Result<contacts::ContactSearchRequest> SearchBody(const json::object& body, bool
       if (!v.is_null()) r.filter = v;
     } else if (k == "q" || (paging && (k == "sort" || k == "cursor"))) {
       if (v.is_null()) continue;
-      if (!v.is_string()) return FieldInvalid(std::string(k), "invalid", std::string(k) + " must be a string");
+      if (!v.is_string())
+        return FieldInvalid(std::string(k), "invalid", std::string(k) + " must be a string");
       (k == "q" ? r.q : k == "sort" ? r.sort : r.cursor) = std::string(v.get_string());
     } else if (paging && k == "limit") {
       if (v.is_null()) continue;
       if (!v.is_int64() || v.get_int64() < 1 || v.get_int64() > query::kMaxLimit) {
-        return FieldInvalid("limit", "out_of_range",
-                            "limit must be an integer between 1 and " + std::to_string(query::kMaxLimit));
+        return FieldInvalid(
+            "limit", "out_of_range",
+            "limit must be an integer between 1 and " + std::to_string(query::kMaxLimit));
       }
       r.limit = static_cast<int>(v.get_int64());
     } else {
@@ -48,57 +50,65 @@ Result<contacts::ContactSearchRequest> SearchBody(const json::object& body, bool
     }
   }
   if (r.filter && !r.q.empty()) {
-    return FieldInvalid("q", "invalid", "send the filter as \"filter\" (JSON) or \"q\" (text), not both");
+    return FieldInvalid("q", "invalid",
+                        "send the filter as \"filter\" (JSON) or \"q\" (text), not both");
   }
   return r;
 }
 
 }  // namespace
 
-void AddContactListsRoutes(http::Router& router, const Authenticator& auth, contacts::ContactSearch& search) {
-  router.Add(Method::kGet, "/api/v1/contacts", auth.Require([&](Request& req, const auth::Principal& p) {
-    auto limit = ParseLimit(req, kDefaultLimit, query::kMaxLimit);
-    if (!limit.ok()) return ErrorResponse(limit.status());
-    contacts::ContactSearchRequest r;
-    r.q = QueryText(req, "q");
-    r.sort = QueryText(req, "sort");
-    r.limit = *limit;
-    r.cursor = QueryText(req, "cursor");
-    auto page = search.List(Context(p), r);
-    if (!page.ok()) return ErrorResponse(page.status());
-    return JsonResponse(200, page->ToJson());
-  }));
+void AddContactListsRoutes(http::Router& router, const Authenticator& auth,
+                           contacts::ContactSearch& search) {
+  router.Add(Method::kGet, "/api/v1/contacts",
+             auth.Require([&](Request& req, const auth::Principal& p) {
+               auto limit = ParseLimit(req, kDefaultLimit, query::kMaxLimit);
+               if (!limit.ok()) return ErrorResponse(limit.status());
+               contacts::ContactSearchRequest r;
+               r.q = QueryText(req, "q");
+               r.sort = QueryText(req, "sort");
+               r.limit = *limit;
+               r.cursor = QueryText(req, "cursor");
+               auto page = search.List(Context(p), r);
+               if (!page.ok()) return ErrorResponse(page.status());
+               return JsonResponse(200, page->ToJson());
+             }));
 
-  router.Add(Method::kPost, "/api/v1/contacts/search", auth.Require([&](Request& req, const auth::Principal& p) {
-    auto body = ParseObjectBody(req);
-    if (!body.ok()) return ErrorResponse(body.status());
-    auto r = SearchBody(*body, true);
-    if (!r.ok()) return ErrorResponse(r.status());
-    auto page = search.List(Context(p), *r);
-    if (!page.ok()) return ErrorResponse(page.status());
-    return JsonResponse(200, page->ToJson());
-  }));
+  router.Add(Method::kPost, "/api/v1/contacts/search",
+             auth.Require([&](Request& req, const auth::Principal& p) {
+               auto body = ParseObjectBody(req);
+               if (!body.ok()) return ErrorResponse(body.status());
+               auto r = SearchBody(*body, true);
+               if (!r.ok()) return ErrorResponse(r.status());
+               auto page = search.List(Context(p), *r);
+               if (!page.ok()) return ErrorResponse(page.status());
+               return JsonResponse(200, page->ToJson());
+             }));
 
-  router.Add(Method::kGet, "/api/v1/contacts/count", auth.Require([&](Request& req, const auth::Principal& p) {
-    contacts::ContactSearchRequest r;
-    r.q = QueryText(req, "q");
-    auto n = search.Count(Context(p), r);
-    if (!n.ok()) return ErrorResponse(n.status());
-    return JsonResponse(200, json::object{{"count", *n}});
-  }));
+  router.Add(Method::kGet, "/api/v1/contacts/count",
+             auth.Require([&](Request& req, const auth::Principal& p) {
+               contacts::ContactSearchRequest r;
+               r.q = QueryText(req, "q");
+               auto n = search.Count(Context(p), r);
+               if (!n.ok()) return ErrorResponse(n.status());
+               return JsonResponse(200, json::object{{"count", *n}});
+             }));
 
-  router.Add(Method::kPost, "/api/v1/filters/parse", auth.Require([&](Request& req, const auth::Principal& p) {
-    auto body = ParseObjectBody(req);
-    if (!body.ok()) return ErrorResponse(body.status());
-    auto r = SearchBody(*body, false);
-    if (!r.ok()) return ErrorResponse(r.status());
-    if (!r->filter && !body->contains("q")) {
-      return ErrorResponse(FieldInvalid("q", "required", "send \"q\" (text) or \"filter\" (JSON)"));
-    }
-    auto node = search.Parse(p.workspace_id, *r);
-    if (!node.ok()) return ErrorResponse(node.status());
-    return JsonResponse(200, json::object{{"filter", query::ToJson(*node)}, {"q", query::ToText(*node)}});
-  }));
+  router.Add(Method::kPost, "/api/v1/filters/parse",
+             auth.Require([&](Request& req, const auth::Principal& p) {
+               auto body = ParseObjectBody(req);
+               if (!body.ok()) return ErrorResponse(body.status());
+               auto r = SearchBody(*body, false);
+               if (!r.ok()) return ErrorResponse(r.status());
+               if (!r->filter && !body->contains("q")) {
+                 return ErrorResponse(
+                     FieldInvalid("q", "required", "send \"q\" (text) or \"filter\" (JSON)"));
+               }
+               auto node = search.Parse(p.workspace_id, *r);
+               if (!node.ok()) return ErrorResponse(node.status());
+               return JsonResponse(200, json::object{{"filter", query::ToJson(*node)},
+                                                     {"q", query::ToText(*node)}});
+             }));
 }
 
 }  // namespace rally::api

@@ -17,22 +17,27 @@ Result<query::Node> ParseFilter(const query::FieldCatalog& catalog, const Contac
 Result<query::Node> ContactSearch::Parse(Id workspace_id, const ContactSearchRequest& request) {
   std::optional<query::Node> out;
   RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
-    RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog, query::LoadFieldCatalog(conn, workspace_id));
+    RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog,
+                           query::LoadFieldCatalog(conn, workspace_id));
     RALLY_ASSIGN_OR_RETURN(out, ParseFilter(catalog, request));
     return Status::Ok();
   }));
   return std::move(*out);
 }
 
-Result<ContactPage> ContactSearch::List(const query::QueryContext& ctx, const ContactSearchRequest& request) {
+Result<ContactPage> ContactSearch::List(const query::QueryContext& ctx,
+                                        const ContactSearchRequest& request) {
   ContactPage page;
   RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
-    RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog, query::LoadFieldCatalog(conn, ctx.workspace_id));
+    RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog,
+                           query::LoadFieldCatalog(conn, ctx.workspace_id));
     RALLY_ASSIGN_OR_RETURN(query::Node filter, ParseFilter(catalog, request));
     RALLY_ASSIGN_OR_RETURN(query::Sort sort, query::ParseSort(request.sort, catalog));
-    RALLY_ASSIGN_OR_RETURN(query::IdPage ids, query::ListContactIds(conn, ctx, catalog, filter, sort,
-                                                                    request.limit, request.cursor));
-    RALLY_ASSIGN_OR_RETURN(std::vector<Contact> found, ContactRepository::FindByIds(conn, ctx.workspace_id, ids.ids));
+    RALLY_ASSIGN_OR_RETURN(
+        query::IdPage ids,
+        query::ListContactIds(conn, ctx, catalog, filter, sort, request.limit, request.cursor));
+    RALLY_ASSIGN_OR_RETURN(std::vector<Contact> found,
+                           ContactRepository::FindByIds(conn, ctx.workspace_id, ids.ids));
     std::unordered_map<Id, Contact*> by_id;
     for (Contact& c : found) by_id[c.id] = &c;
     page.data.reserve(ids.ids.size());
@@ -46,10 +51,12 @@ Result<ContactPage> ContactSearch::List(const query::QueryContext& ctx, const Co
   return page;
 }
 
-Result<int64_t> ContactSearch::Count(const query::QueryContext& ctx, const ContactSearchRequest& request) {
+Result<int64_t> ContactSearch::Count(const query::QueryContext& ctx,
+                                     const ContactSearchRequest& request) {
   int64_t n = 0;
   RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
-    RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog, query::LoadFieldCatalog(conn, ctx.workspace_id));
+    RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog,
+                           query::LoadFieldCatalog(conn, ctx.workspace_id));
     RALLY_ASSIGN_OR_RETURN(query::Node filter, ParseFilter(catalog, request));
     RALLY_ASSIGN_OR_RETURN(n, query::CountContacts(conn, ctx, catalog, filter));
     return Status::Ok();

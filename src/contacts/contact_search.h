@@ -21,11 +21,11 @@
 namespace rally::contacts {
 
 struct ContactSearchRequest {
-  std::string q;                       // the filter as text (q=, --filter); "" = all
-  std::optional<json::value> filter;   // or as JSON (POST /contacts/search); wins when set
-  std::string sort;                    // query::ParseSort; "" = newest first
-  int limit = 50;                      // 1..query::kMaxLimit
-  std::string cursor;                  // next_cursor of the previous page
+  std::string q;                      // the filter as text (q=, --filter); "" = all
+  std::optional<json::value> filter;  // or as JSON (POST /contacts/search); wins when set
+  std::string sort;                   // query::ParseSort; "" = newest first
+  int limit = 50;                     // 1..query::kMaxLimit
+  std::string cursor;                 // next_cursor of the previous page
 };
 
 class ContactSearch {

@@ -1,11 +1,11 @@
 #include "query/contact_query.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include "base/clock.h"
 #include "base/strings.h"
@@ -75,30 +75,40 @@ std::optional<SortExpr> SortExprFor(Dialect d, const FieldCatalog& catalog, std:
   const FilterField* f = catalog.Find(name);
   if (f == nullptr) return std::nullopt;
   switch (f->kind) {
-    case FieldKind::kText: return SortExpr{"LOWER(COALESCE(c." + f->column + ", ''))", SortType::kText};
-    case FieldKind::kEmail: return SortExpr{"c.email_norm", SortType::kText};
+    case FieldKind::kText:
+      return SortExpr{"LOWER(COALESCE(c." + f->column + ", ''))", SortType::kText};
+    case FieldKind::kEmail:
+      return SortExpr{"c.email_norm", SortType::kText};
     case FieldKind::kName:
-      return SortExpr{"LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, ''))", SortType::kText};
-    case FieldKind::kStage: return SortExpr{"c.lifecycle_stage", SortType::kInt};
-    case FieldKind::kScore:
-    case FieldKind::kBand: return SortExpr{"c.lead_score", SortType::kInt};
-    case FieldKind::kCompany:
-      return SortExpr{"COALESCE((SELECT co.name_norm FROM companies co WHERE co.workspace_id = "
-                      "c.workspace_id AND co.id = c.company_id), '')",
+      return SortExpr{"LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, ''))",
                       SortType::kText};
+    case FieldKind::kStage:
+      return SortExpr{"c.lifecycle_stage", SortType::kInt};
+    case FieldKind::kScore:
+    case FieldKind::kBand:
+      return SortExpr{"c.lead_score", SortType::kInt};
+    case FieldKind::kCompany:
+      return SortExpr{
+          "COALESCE((SELECT co.name_norm FROM companies co WHERE co.workspace_id = "
+          "c.workspace_id AND co.id = c.company_id), '')",
+          SortType::kText};
     case FieldKind::kTimestamp:
-      return SortExpr{f->column == "last_activity_at" ? "COALESCE(c.last_activity_at, 0)" : "c." + f->column,
-                      SortType::kInt};
+      return SortExpr{
+          f->column == "last_activity_at" ? "COALESCE(c.last_activity_at, 0)" : "c." + f->column,
+          SortType::kInt};
     case FieldKind::kCustom:
       switch (f->def.type) {
         case fields::FieldType::kNumber:
-          return SortExpr{"COALESCE(" + storage::JsonNumberAt(d, "c.custom", f->def.key) + ", -1e300)",
-                          SortType::kReal};
+          return SortExpr{
+              "COALESCE(" + storage::JsonNumberAt(d, "c.custom", f->def.key) + ", -1e300)",
+              SortType::kReal};
         case fields::FieldType::kBoolean:
-          return SortExpr{"COALESCE(" + storage::JsonBoolAt(d, "c.custom", f->def.key) + ", -1)", SortType::kInt};
+          return SortExpr{"COALESCE(" + storage::JsonBoolAt(d, "c.custom", f->def.key) + ", -1)",
+                          SortType::kInt};
         default:
-          return SortExpr{"LOWER(COALESCE(" + storage::JsonTextAt(d, "c.custom", f->def.key) + ", ''))",
-                          SortType::kText};
+          return SortExpr{
+              "LOWER(COALESCE(" + storage::JsonTextAt(d, "c.custom", f->def.key) + ", ''))",
+              SortType::kText};
       }
     case FieldKind::kTags:
     case FieldKind::kOwner:
@@ -117,9 +127,12 @@ Value SortValueParam(const json::value& v) {
 
 bool FitsType(const json::value& v, SortType t) {
   switch (t) {
-    case SortType::kInt: return v.is_int64();
-    case SortType::kText: return v.is_string();
-    case SortType::kReal: return v.is_number();
+    case SortType::kInt:
+      return v.is_int64();
+    case SortType::kText:
+      return v.is_string();
+    case SortType::kReal:
+      return v.is_number();
   }
   return false;
 }
@@ -220,8 +233,10 @@ class Compiler {
         RALLY_ASSIGN_OR_RETURN(std::string s, Compile(n.children.at(0)));
         return "NOT " + s;
       }
-      case Node::Kind::kSearch: return Search(n.search);
-      case Node::Kind::kCondition: return Condition(n.condition);
+      case Node::Kind::kSearch:
+        return Search(n.search);
+      case Node::Kind::kCondition:
+        return Condition(n.condition);
     }
     return Internal("unknown filter node");
   }
@@ -247,8 +262,8 @@ class Compiler {
 
   // expr <op> values, for a scalar expression whose values bind as `bind(v)`.
   template <typename Bind>
-  std::string Scalar(const std::string& expr, const Condition& c, Bind bind, const std::string& empty_test,
-                     bool nullable) {
+  std::string Scalar(const std::string& expr, const Condition& c, Bind bind,
+                     const std::string& empty_test, bool nullable) {
     auto one = [&](size_t i) {
       params_.push_back(bind(c.values.at(i)));
       return std::string("?");
@@ -259,14 +274,22 @@ class Compiler {
     };
     std::string null_or = nullable ? "(" + expr + ") IS NULL OR " : "";
     switch (c.op) {
-      case Op::kEq: return P(expr + " = " + one(0));
-      case Op::kNeq: return P(null_or + expr + " <> " + one(0));
-      case Op::kIn: return P(expr + " IN " + list());
-      case Op::kNotIn: return P(null_or + expr + " NOT IN " + list());
-      case Op::kGt: return P(expr + " > " + one(0));
-      case Op::kGte: return P(expr + " >= " + one(0));
-      case Op::kLt: return P(expr + " < " + one(0));
-      case Op::kLte: return P(expr + " <= " + one(0));
+      case Op::kEq:
+        return P(expr + " = " + one(0));
+      case Op::kNeq:
+        return P(null_or + expr + " <> " + one(0));
+      case Op::kIn:
+        return P(expr + " IN " + list());
+      case Op::kNotIn:
+        return P(null_or + expr + " NOT IN " + list());
+      case Op::kGt:
+        return P(expr + " > " + one(0));
+      case Op::kGte:
+        return P(expr + " >= " + one(0));
+      case Op::kLt:
+        return P(expr + " < " + one(0));
+      case Op::kLte:
+        return P(expr + " <= " + one(0));
       case Op::kBetween: {
         std::string lo = one(0), hi = one(1);
         return P(expr + " BETWEEN " + lo + " AND " + hi);
@@ -279,9 +302,12 @@ class Compiler {
         params_.emplace_back(LikeEscape(AsciiLower(Str(c.values.at(0)))) + "%");
         return P("LOWER(" + expr + ") LIKE ? ESCAPE '\\'");
       }
-      case Op::kIsEmpty: return P(empty_test);
-      case Op::kIsNotEmpty: return P("NOT " + P(empty_test));
-      default: return "(1 = 0)";
+      case Op::kIsEmpty:
+        return P(empty_test);
+      case Op::kIsNotEmpty:
+        return P("NOT " + P(empty_test));
+      default:
+        return "(1 = 0)";
     }
   }
 
@@ -292,33 +318,46 @@ class Compiler {
     switch (f->kind) {
       case FieldKind::kText: {
         std::string col = "c." + f->column;
-        return Scalar("LOWER(" + col + ")", c, lower_text, col + " IS NULL OR " + col + " = ''", true);
+        return Scalar("LOWER(" + col + ")", c, lower_text, col + " IS NULL OR " + col + " = ''",
+                      true);
       }
       case FieldKind::kName: {
-        std::string expr = "LOWER(TRIM(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')))";
+        std::string expr =
+            "LOWER(TRIM(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')))";
         return Scalar(expr, c, lower_text, expr + " = ''", false);
       }
       case FieldKind::kEmail:
-        return Scalar("c.email_norm", c, [](const json::value& v) -> Value { return Str(v); }, "1 = 0", false);
+        return Scalar(
+            "c.email_norm", c, [](const json::value& v) -> Value { return Str(v); }, "1 = 0",
+            false);
       case FieldKind::kStage:
-        return Scalar("c.lifecycle_stage", c,
-                      [](const json::value& v) -> Value {
-                        return int64_t{fields::ParseLifecycleStage(Str(v)).value_or(-1)};
-                      },
-                      "1 = 0", false);
+        return Scalar(
+            "c.lifecycle_stage", c,
+            [](const json::value& v) -> Value {
+              return int64_t{fields::ParseLifecycleStage(Str(v)).value_or(-1)};
+            },
+            "1 = 0", false);
       case FieldKind::kScore:
-        return Scalar("c.lead_score", c,
-                      [](const json::value& v) -> Value {
-                        return v.is_int64() ? v.get_int64() : static_cast<int64_t>(v.to_number<double>());
-                      },
-                      "1 = 0", false);
-      case FieldKind::kBand: return Band(c);
-      case FieldKind::kTimestamp: return Timestamp("c." + f->column, c, f->column == "last_activity_at");
-      case FieldKind::kCompany: return Company(c);
-      case FieldKind::kOwner: return Owner(c);
-      case FieldKind::kTags: return Tags(c);
-      case FieldKind::kAdditionalEmails: return AdditionalEmails(c);
-      case FieldKind::kCustom: return Custom(*f, c);
+        return Scalar(
+            "c.lead_score", c,
+            [](const json::value& v) -> Value {
+              return v.is_int64() ? v.get_int64() : static_cast<int64_t>(v.to_number<double>());
+            },
+            "1 = 0", false);
+      case FieldKind::kBand:
+        return Band(c);
+      case FieldKind::kTimestamp:
+        return Timestamp("c." + f->column, c, f->column == "last_activity_at");
+      case FieldKind::kCompany:
+        return Company(c);
+      case FieldKind::kOwner:
+        return Owner(c);
+      case FieldKind::kTags:
+        return Tags(c);
+      case FieldKind::kAdditionalEmails:
+        return AdditionalEmails(c);
+      case FieldKind::kCustom:
+        return Custom(*f, c);
     }
     return Internal("unknown field kind");
   }
@@ -332,10 +371,16 @@ class Compiler {
       any += (any.empty() ? "" : " OR ") + std::string("c.lead_score BETWEEN ? AND ?");
     }
     switch (c.op) {
-      case Op::kEq: case Op::kIn: return P(any);
-      case Op::kNeq: case Op::kNotIn: return P("NOT " + P(any));
-      case Op::kIsEmpty: return "(1 = 0)";
-      default: return "(1 = 1)";
+      case Op::kEq:
+      case Op::kIn:
+        return P(any);
+      case Op::kNeq:
+      case Op::kNotIn:
+        return P("NOT " + P(any));
+      case Op::kIsEmpty:
+        return "(1 = 0)";
+      default:
+        return "(1 = 1)";
     }
   }
 
@@ -366,18 +411,25 @@ class Compiler {
         }
         return c.op == Op::kIn ? P(any) : P(null_or + "NOT " + P(any));
       }
-      case Op::kGt: return P(col + " >= " + bound(TimeRange(c.values.at(0)).second));
-      case Op::kGte: return P(col + " >= " + bound(TimeRange(c.values.at(0)).first));
-      case Op::kLt: return P(col + " < " + bound(TimeRange(c.values.at(0)).first));
-      case Op::kLte: return P(col + " < " + bound(TimeRange(c.values.at(0)).second));
+      case Op::kGt:
+        return P(col + " >= " + bound(TimeRange(c.values.at(0)).second));
+      case Op::kGte:
+        return P(col + " >= " + bound(TimeRange(c.values.at(0)).first));
+      case Op::kLt:
+        return P(col + " < " + bound(TimeRange(c.values.at(0)).first));
+      case Op::kLte:
+        return P(col + " < " + bound(TimeRange(c.values.at(0)).second));
       case Op::kBetween: {
         std::string lo = bound(TimeRange(c.values.at(0)).first);
         std::string hi = bound(TimeRange(c.values.at(1)).second);
         return P(col + " >= " + lo + " AND " + col + " < " + hi);
       }
-      case Op::kIsEmpty: return P(nullable ? col + " IS NULL" : "1 = 0");
-      case Op::kIsNotEmpty: return P(nullable ? col + " IS NOT NULL" : "1 = 1");
-      default: return "(1 = 0)";
+      case Op::kIsEmpty:
+        return P(nullable ? col + " IS NULL" : "1 = 0");
+      case Op::kIsNotEmpty:
+        return P(nullable ? col + " IS NOT NULL" : "1 = 1");
+      default:
+        return "(1 = 0)";
     }
   }
 
@@ -394,7 +446,9 @@ class Compiler {
       for (const json::value& v : c.values) params_.emplace_back(CaseFold(CollapseSpaces(Str(v))));
       match = "co.name_norm IN " + Placeholders(c.values.size());
     }
-    std::string in = "c.company_id IN (SELECT co.id FROM companies co WHERE co.workspace_id = ? AND " + match + ")";
+    std::string in =
+        "c.company_id IN (SELECT co.id FROM companies co WHERE co.workspace_id = ? AND " + match +
+        ")";
     if (c.op == Op::kNeq || c.op == Op::kNotIn) return P("c.company_id IS NULL OR NOT " + P(in));
     return P(in);
   }
@@ -415,12 +469,13 @@ class Compiler {
     if (!emails.empty()) {
       std::vector<Value> p = {ctx_.workspace_id};
       p.insert(p.end(), emails.begin(), emails.end());
-      RALLY_RETURN_IF_ERROR(conn_.Query(
-          "SELECT id FROM users WHERE workspace_id = ? AND email_norm IN " + Placeholders(emails.size()), p,
-          [&](const storage::Row& r) {
-            ids.push_back(r.Int(0));
-            return true;
-          }));
+      RALLY_RETURN_IF_ERROR(
+          conn_.Query("SELECT id FROM users WHERE workspace_id = ? AND email_norm IN " +
+                          Placeholders(emails.size()),
+                      p, [&](const storage::Row& r) {
+                        ids.push_back(r.Int(0));
+                        return true;
+                      }));
     }
     bool positive = c.op == Op::kEq || c.op == Op::kIn;
     if (ids.empty()) return std::string(positive ? "(1 = 0)" : "(1 = 1)");
@@ -438,19 +493,21 @@ class Compiler {
     if (c.op == Op::kContains || c.op == Op::kStartsWith) {
       std::string v = LikeEscape(CaseFold(Str(c.values.at(0))));
       params_.emplace_back(c.op == Op::kContains ? "%" + v + "%" : v + "%");
-      return "(" + exists + " AND ct.tag_id IN (SELECT t.id FROM tags t WHERE t.workspace_id = "
+      return "(" + exists +
+             " AND ct.tag_id IN (SELECT t.id FROM tags t WHERE t.workspace_id = "
              "c.workspace_id AND t.name_norm LIKE ? ESCAPE '\\')))";
     }
     // Tag ids are looked up first, so the per-contact probe is one primary-key lookup.
     std::vector<Value> p = {ctx_.workspace_id};
     for (const json::value& v : c.values) p.emplace_back(CaseFold(Str(v)));
     std::vector<Id> ids;
-    RALLY_RETURN_IF_ERROR(conn_.Query(
-        "SELECT id FROM tags WHERE workspace_id = ? AND name_norm IN " + Placeholders(c.values.size()), p,
-        [&](const storage::Row& r) {
-          ids.push_back(r.Int(0));
-          return true;
-        }));
+    RALLY_RETURN_IF_ERROR(
+        conn_.Query("SELECT id FROM tags WHERE workspace_id = ? AND name_norm IN " +
+                        Placeholders(c.values.size()),
+                    p, [&](const storage::Row& r) {
+                      ids.push_back(r.Int(0));
+                      return true;
+                    }));
     std::sort(ids.begin(), ids.end());
     switch (c.op) {
       case Op::kHasAny:
@@ -469,7 +526,8 @@ class Compiler {
         }
         return P(all);
       }
-      default: return std::string("(1 = 0)");
+      default:
+        return std::string("(1 = 0)");
     }
   }
 
@@ -478,8 +536,10 @@ class Compiler {
         "EXISTS (SELECT 1 FROM contact_emails e WHERE e.workspace_id = c.workspace_id AND "
         "e.contact_id = c.id AND e.position > 0";
     switch (c.op) {
-      case Op::kIsEmpty: return "(NOT " + exists + "))";
-      case Op::kIsNotEmpty: return "(" + exists + "))";
+      case Op::kIsEmpty:
+        return "(NOT " + exists + "))";
+      case Op::kIsNotEmpty:
+        return "(" + exists + "))";
       case Op::kContains:
       case Op::kStartsWith: {
         std::string v = LikeEscape(AsciiLower(Str(c.values.at(0))));
@@ -491,8 +551,10 @@ class Compiler {
         // An email is one primary-key lookup: find the holders, not scan the contacts.
         params_.emplace_back(ctx_.workspace_id);
         for (const json::value& v : c.values) params_.emplace_back(Str(v));
-        std::string in = "c.id IN (SELECT e.contact_id FROM contact_emails e WHERE e.workspace_id = ? AND "
-                         "e.position > 0 AND e.email_norm IN " + Placeholders(c.values.size()) + ")";
+        std::string in =
+            "c.id IN (SELECT e.contact_id FROM contact_emails e WHERE e.workspace_id = ? AND "
+            "e.position > 0 AND e.email_norm IN " +
+            Placeholders(c.values.size()) + ")";
         return c.op == Op::kHasAny ? P(in) : P("NOT " + P(in));
       }
       case Op::kHasAll: {
@@ -503,7 +565,8 @@ class Compiler {
         }
         return P(all);
       }
-      default: return "(1 = 0)";
+      default:
+        return "(1 = 0)";
     }
   }
 
@@ -513,21 +576,26 @@ class Compiler {
     std::string empty = text + " IS NULL";
     switch (f.def.type) {
       case fields::FieldType::kNumber:
-        return Scalar(storage::JsonNumberAt(d_, "c.custom", key), c,
-                      [](const json::value& v) -> Value { return v.to_number<double>(); }, empty, true);
+        return Scalar(
+            storage::JsonNumberAt(d_, "c.custom", key), c,
+            [](const json::value& v) -> Value { return v.to_number<double>(); }, empty, true);
       case fields::FieldType::kBoolean:
-        return Scalar(storage::JsonBoolAt(d_, "c.custom", key), c,
-                      [](const json::value& v) -> Value { return int64_t{v.is_bool() && v.get_bool()}; }, empty,
-                      true);
+        return Scalar(
+            storage::JsonBoolAt(d_, "c.custom", key), c,
+            [](const json::value& v) -> Value { return int64_t{v.is_bool() && v.get_bool()}; },
+            empty, true);
       case fields::FieldType::kDate:
       case fields::FieldType::kSelect:
         // Stored normalized (YYYY-MM-DD sorts as text; an option in its own spelling).
         if (c.op == Op::kContains || c.op == Op::kStartsWith)
-          return Scalar(text, c, [](const json::value& v) -> Value { return Str(v); }, empty, true);
-        return Scalar(text, c, [](const json::value& v) -> Value { return Str(v); }, empty, true);
+          return Scalar(
+              text, c, [](const json::value& v) -> Value { return Str(v); }, empty, true);
+        return Scalar(
+            text, c, [](const json::value& v) -> Value { return Str(v); }, empty, true);
       default:
-        return Scalar("LOWER(" + text + ")", c, [](const json::value& v) -> Value { return AsciiLower(Str(v)); },
-                      empty, true);
+        return Scalar(
+            "LOWER(" + text + ")", c,
+            [](const json::value& v) -> Value { return AsciiLower(Str(v)); }, empty, true);
     }
   }
 
@@ -563,13 +631,16 @@ Result<Sort> ParseSort(std::string_view text, const FieldCatalog& catalog) {
       const FilterField* f = catalog.Find(part);
       // Either dialect will do to ask whether a field sorts at all.
       if (f == nullptr || !SortExprFor(Dialect::kSqlite, catalog, f->name)) {
-        return FieldInvalid("sort", "invalid",
-                            "cannot sort contacts by \"" + std::string(TruncateUtf8(part, 60)) + "\"");
+        return FieldInvalid(
+            "sort", "invalid",
+            "cannot sort contacts by \"" + std::string(TruncateUtf8(part, 60)) + "\"");
       }
       name = f->kind == FieldKind::kBand ? "lead_score" : f->name;
     }
-    bool repeated = std::any_of(out.keys.begin(), out.keys.end(), [&](const SortKey& k) { return k.field == name; });
-    if (repeated) return FieldInvalid("sort", "invalid", "sort names " + std::string(part) + " twice");
+    bool repeated = std::any_of(out.keys.begin(), out.keys.end(),
+                                [&](const SortKey& k) { return k.field == name; });
+    if (repeated)
+      return FieldInvalid("sort", "invalid", "sort names " + std::string(part) + " twice");
     out.keys.push_back({name, desc});
     if (name == "id") break;  // id is unique: later keys could never matter
   }
@@ -591,7 +662,8 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
                               const FieldCatalog& catalog, const Node& filter, const Sort& sort,
                               int limit, std::string_view cursor) {
   if (limit < 1 || limit > kMaxLimit) {
-    return FieldInvalid("limit", "out_of_range", "limit must be between 1 and " + std::to_string(kMaxLimit));
+    return FieldInvalid("limit", "out_of_range",
+                        "limit must be between 1 and " + std::to_string(kMaxLimit));
   }
   std::vector<SortExpr> exprs;
   for (const SortKey& k : sort.keys) {
@@ -602,7 +674,9 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
   const std::string sort_text = sort.ToString();
   json::array after;
   if (!cursor.empty()) {
-    auto bad = [] { return FieldInvalid("cursor", "invalid", "cursor is not valid for this list and sort"); };
+    auto bad = [] {
+      return FieldInvalid("cursor", "invalid", "cursor is not valid for this list and sort");
+    };
     if (cursor.size() > kMaxCursorBytes) return bad();
     auto raw = FromBase64Url(cursor);
     if (!raw) return bad();
@@ -610,7 +684,8 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
     const json::object* o = v.ok() ? v->if_object() : nullptr;
     const json::string* s = o ? GetString(*o, "s") : nullptr;
     const json::value* k = o ? o->if_contains("k") : nullptr;
-    if (!s || *s != sort_text || !k || !k->is_array() || k->get_array().size() != exprs.size()) return bad();
+    if (!s || *s != sort_text || !k || !k->is_array() || k->get_array().size() != exprs.size())
+      return bad();
     for (size_t i = 0; i < exprs.size(); ++i)
       if (!FitsType(k->get_array()[i], exprs[i].type)) return bad();
     after = k->get_array();
@@ -651,8 +726,9 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
 
   std::string keyset;
   if (!after.empty()) {
-    bool same_direction = std::all_of(sort.keys.begin(), sort.keys.end(),
-                                      [&](const SortKey& k) { return k.desc == sort.keys[0].desc; });
+    bool same_direction = std::all_of(sort.keys.begin(), sort.keys.end(), [&](const SortKey& k) {
+      return k.desc == sort.keys[0].desc;
+    });
     if (same_direction) {
       // A row-value comparison: both databases seek an index in this order to it directly.
       std::string lhs, rhs;
@@ -682,9 +758,10 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
     order += (i ? ", " : "") + exprs[i].sql + (sort.keys[i].desc ? " DESC" : "");
   }
   params.emplace_back(int64_t{limit} + 1);
-  std::string from = fts_match ? " FROM contact_search s JOIN contacts c ON c.workspace_id = ? AND c.id = s.rowid"
-                                 " WHERE contact_search MATCH ? AND "
-                               : " FROM contacts c WHERE c.workspace_id = ? AND ";
+  std::string from =
+      fts_match ? " FROM contact_search s JOIN contacts c ON c.workspace_id = ? AND c.id = s.rowid"
+                  " WHERE contact_search MATCH ? AND "
+                : " FROM contacts c WHERE c.workspace_id = ? AND ";
   std::string sql = "SELECT c.id" + columns + from + "c.deleted_at IS NULL AND " + where + keyset +
                     " ORDER BY " + order + " LIMIT ?";
   IdPage page;
@@ -700,9 +777,15 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
     for (size_t i = 0; i < exprs.size(); ++i) {
       int col = static_cast<int>(i) + 1;
       switch (exprs[i].type) {
-        case SortType::kInt: last.emplace_back(r.Int(col)); break;
-        case SortType::kText: last.emplace_back(json::string(r.Text(col))); break;
-        case SortType::kReal: last.emplace_back(r.Real(col)); break;
+        case SortType::kInt:
+          last.emplace_back(r.Int(col));
+          break;
+        case SortType::kText:
+          last.emplace_back(json::string(r.Text(col)));
+          break;
+        case SortType::kReal:
+          last.emplace_back(r.Real(col));
+          break;
       }
     }
     return true;
@@ -710,15 +793,17 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
   return page;
 }
 
-Result<int64_t> CountContacts(storage::Connection& conn, const QueryContext& ctx, const FieldCatalog& catalog,
-                              const Node& filter) {
+Result<int64_t> CountContacts(storage::Connection& conn, const QueryContext& ctx,
+                              const FieldCatalog& catalog, const Node& filter) {
   Compiler compiler(conn, ctx, catalog);
   RALLY_ASSIGN_OR_RETURN(std::string where, compiler.Compile(filter));
   std::vector<Value> params = {ctx.workspace_id};
   for (Value& p : compiler.params()) params.push_back(std::move(p));
-  RALLY_ASSIGN_OR_RETURN(auto n, conn.QueryInt("SELECT COUNT(*) FROM contacts c WHERE c.workspace_id = ? AND "
-                                               "c.deleted_at IS NULL AND " + where,
-                                               params));
+  RALLY_ASSIGN_OR_RETURN(
+      auto n, conn.QueryInt("SELECT COUNT(*) FROM contacts c WHERE c.workspace_id = ? AND "
+                            "c.deleted_at IS NULL AND " +
+                                where,
+                            params));
   return n.value_or(0);
 }
 

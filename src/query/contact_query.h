@@ -36,7 +36,7 @@ struct SortKey {
 };
 
 struct Sort {
-  std::vector<SortKey> keys;  // at most 3 plus a final id tiebreak
+  std::vector<SortKey> keys;     // at most 3 plus a final id tiebreak
   std::string ToString() const;  // "-lead_score,last_name,-id" (canonical)
 };
 

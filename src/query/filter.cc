@@ -10,8 +10,8 @@ namespace rally::query {
 namespace {
 
 constexpr std::string_view kOpNames[] = {
-    "eq",  "neq", "in",  "not_in",  "contains", "starts_with", "gt",       "gte",
-    "lt",  "lte", "between", "is_empty", "is_not_empty", "has_any", "has_all", "has_none"};
+    "eq", "neq", "in",      "not_in",   "contains",     "starts_with", "gt",      "gte",
+    "lt", "lte", "between", "is_empty", "is_not_empty", "has_any",     "has_all", "has_none"};
 
 constexpr size_t kMaxTextBytes = 4000;
 constexpr int kMaxTerms = 100;
@@ -20,8 +20,7 @@ constexpr int kMaxDepth = 16;
 bool IsSet(FieldKind k) { return k == FieldKind::kTags || k == FieldKind::kAdditionalEmails; }
 
 bool IsOrdered(const FilterField& f) {
-  if (f.kind == FieldKind::kStage || f.kind == FieldKind::kScore ||
-      f.kind == FieldKind::kTimestamp)
+  if (f.kind == FieldKind::kStage || f.kind == FieldKind::kScore || f.kind == FieldKind::kTimestamp)
     return true;
   return f.kind == FieldKind::kCustom &&
          (f.def.type == fields::FieldType::kNumber || f.def.type == fields::FieldType::kDate);
@@ -29,8 +28,12 @@ bool IsOrdered(const FilterField& f) {
 
 bool IsTextLike(const FilterField& f) {
   switch (f.kind) {
-    case FieldKind::kText: case FieldKind::kEmail: case FieldKind::kName:
-    case FieldKind::kCompany: case FieldKind::kAdditionalEmails: case FieldKind::kTags:
+    case FieldKind::kText:
+    case FieldKind::kEmail:
+    case FieldKind::kName:
+    case FieldKind::kCompany:
+    case FieldKind::kAdditionalEmails:
+    case FieldKind::kTags:
       return true;
     case FieldKind::kCustom:
       return f.def.type == fields::FieldType::kText || f.def.type == fields::FieldType::kSelect;
@@ -42,20 +45,29 @@ bool IsTextLike(const FilterField& f) {
 // The op negated, when one op says it (eq <-> neq ...).
 std::optional<Op> Negated(Op op) {
   switch (op) {
-    case Op::kEq: return Op::kNeq;
-    case Op::kNeq: return Op::kEq;
-    case Op::kIn: return Op::kNotIn;
-    case Op::kNotIn: return Op::kIn;
-    case Op::kIsEmpty: return Op::kIsNotEmpty;
-    case Op::kIsNotEmpty: return Op::kIsEmpty;
-    case Op::kHasAny: return Op::kHasNone;
-    case Op::kHasNone: return Op::kHasAny;
-    default: return std::nullopt;
+    case Op::kEq:
+      return Op::kNeq;
+    case Op::kNeq:
+      return Op::kEq;
+    case Op::kIn:
+      return Op::kNotIn;
+    case Op::kNotIn:
+      return Op::kIn;
+    case Op::kIsEmpty:
+      return Op::kIsNotEmpty;
+    case Op::kIsNotEmpty:
+      return Op::kIsEmpty;
+    case Op::kHasAny:
+      return Op::kHasNone;
+    case Op::kHasNone:
+      return Op::kHasAny;
+    default:
+      return std::nullopt;
   }
 }
 
-FilterField Field(std::string name, FieldKind kind, fields::FieldType type = fields::FieldType::kText,
-                  std::string column = "") {
+FilterField Field(std::string name, FieldKind kind,
+                  fields::FieldType type = fields::FieldType::kText, std::string column = "") {
   FilterField f;
   f.name = std::move(name);
   f.kind = kind;
@@ -101,7 +113,8 @@ Result<json::value> NormalizeValue(const FilterField& f, Op op, std::string_view
     case FieldKind::kEmail:
     case FieldKind::kAdditionalEmails: {
       auto e = fields::NormalizeEmail(text, f.name);
-      if (!e.ok()) return bad(f.name + ": \"" + std::string(TruncateUtf8(text, 60)) + "\" is not an email");
+      if (!e.ok())
+        return bad(f.name + ": \"" + std::string(TruncateUtf8(text, 60)) + "\" is not an email");
       return json::value(json::string(e->key));
     }
     case FieldKind::kOwner: {
@@ -121,7 +134,8 @@ Result<json::value> NormalizeValue(const FilterField& f, Op op, std::string_view
     }
     case FieldKind::kTimestamp: {
       if (text.size() == 10) {
-        if (!ParseDate(text)) return bad(f.name + ": \"" + std::string(text) + "\" is not a date (YYYY-MM-DD)");
+        if (!ParseDate(text))
+          return bad(f.name + ": \"" + std::string(text) + "\" is not a date (YYYY-MM-DD)");
         return json::value(json::string(text));
       }
       auto t = ParseTimestamp(text);
@@ -167,7 +181,11 @@ Result<Condition> MakeCondition(const FilterField& f, Op op, const std::vector<s
     case Op::kStartsWith:
       if (!IsTextLike(f)) return bad_op(f.name + " is not text: " + opname + " does not apply");
       break;
-    case Op::kGt: case Op::kGte: case Op::kLt: case Op::kLte: case Op::kBetween:
+    case Op::kGt:
+    case Op::kGte:
+    case Op::kLt:
+    case Op::kLte:
+    case Op::kBetween:
       if (!IsOrdered(f)) return bad_op(f.name + " has no order: " + opname + " does not apply");
       break;
     default:
@@ -176,16 +194,21 @@ Result<Condition> MakeCondition(const FilterField& f, Op op, const std::vector<s
   if (f.kind == FieldKind::kOwner && (op == Op::kIn || op == Op::kNotIn)) {
     // owner:a,b is fine; "none" among them is not (say -owner:* or owner:none alone).
     for (const auto& r : raw)
-      if (AsciiLower(Trim(r)) == "none") return bad_op("owner:none cannot be combined with other owners");
+      if (AsciiLower(Trim(r)) == "none")
+        return bad_op("owner:none cannot be combined with other owners");
   }
   size_t want_min = 1, want_max = 1;
-  if (op == Op::kIsEmpty || op == Op::kIsNotEmpty) want_min = want_max = 0;
-  else if (op == Op::kBetween) want_min = want_max = 2;
+  if (op == Op::kIsEmpty || op == Op::kIsNotEmpty)
+    want_min = want_max = 0;
+  else if (op == Op::kBetween)
+    want_min = want_max = 2;
   else if (op == Op::kIn || op == Op::kNotIn || op == Op::kHasAny || op == Op::kHasAll ||
-           op == Op::kHasNone) want_max = 1000;
+           op == Op::kHasNone)
+    want_max = 1000;
   if (raw.size() < want_min || raw.size() > want_max) {
-    std::string n = want_min == want_max ? std::to_string(want_min)
-                                         : std::to_string(want_min) + " to " + std::to_string(want_max);
+    std::string n = want_min == want_max
+                        ? std::to_string(want_min)
+                        : std::to_string(want_min) + " to " + std::to_string(want_max);
     return bad_op(opname + " takes " + n + " value" + (want_max == 1 ? "" : "s") + ", got " +
                   std::to_string(raw.size()));
   }
@@ -273,8 +296,10 @@ class TextParser {
       size_t b = 0;
       while (b < s_.size() && IsValidUtf8(s_.substr(0, b + 1))) ++b;
       return Status(StatusCode::kInvalidArgument, "filter is not valid UTF-8",
-                    {FieldError{std::string(source_), "filter_syntax",
-                                "filter is not valid UTF-8 at " + std::to_string(CharPos(s_, b)), {}}});
+                    {FieldError{std::string(source_),
+                                "filter_syntax",
+                                "filter is not valid UTF-8 at " + std::to_string(CharPos(s_, b)),
+                                {}}});
     }
     RALLY_ASSIGN_OR_RETURN(Node n, ParseOr(0));
     SkipSpace();
@@ -292,24 +317,28 @@ class TextParser {
   }
 
   void SkipSpace() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+      ++i_;
   }
   bool AtBoundary(size_t j) const {
     return j >= s_.size() || s_[j] == ' ' || s_[j] == '\t' || s_[j] == '\n' || s_[j] == '\r' ||
            s_[j] == ')';
   }
   bool AtOr() const {
-    return s_.substr(i_, 2) == "OR" && (i_ + 2 >= s_.size() || s_[i_ + 2] == ' ' ||
-                                        s_[i_ + 2] == '(' || s_[i_ + 2] == '\t');
+    return s_.substr(i_, 2) == "OR" &&
+           (i_ + 2 >= s_.size() || s_[i_ + 2] == ' ' || s_[i_ + 2] == '(' || s_[i_ + 2] == '\t');
   }
   // The text of the term starting at `start` (to the next unquoted space), for messages.
   std::string_view TermAt(size_t start) const {
     bool quoted = false;
     size_t j = start;
     for (; j < s_.size(); ++j) {
-      if (s_[j] == '"') quoted = !quoted;
-      else if (s_[j] == '\\' && quoted) ++j;
-      else if (!quoted && (s_[j] == ' ' || s_[j] == '\t')) break;
+      if (s_[j] == '"')
+        quoted = !quoted;
+      else if (s_[j] == '\\' && quoted)
+        ++j;
+      else if (!quoted && (s_[j] == ' ' || s_[j] == '\t'))
+        break;
     }
     return s_.substr(start, std::min(j, s_.size()) - start);
   }
@@ -326,7 +355,8 @@ class TextParser {
         size_t at = i_;
         i_ += 2;
         SkipSpace();
-        if (i_ >= s_.size() || s_[i_] == ')') return Error(at, "OR", "filter_syntax", "OR needs a term after it");
+        if (i_ >= s_.size() || s_[i_] == ')')
+          return Error(at, "OR", "filter_syntax", "OR needs a term after it");
         continue;
       }
       break;
@@ -342,7 +372,8 @@ class TextParser {
       SkipSpace();
       if (i_ >= s_.size() || s_[i_] == ')') break;
       if (AtOr()) {
-        if (out.children.empty()) return Error(i_, "OR", "filter_syntax", "OR needs a term before it");
+        if (out.children.empty())
+          return Error(i_, "OR", "filter_syntax", "OR needs a term before it");
         break;
       }
       if (++terms_ > kMaxTerms) {
@@ -368,12 +399,13 @@ class TextParser {
       ++i_;
       RALLY_ASSIGN_OR_RETURN(term, ParseOr(depth + 1));
       SkipSpace();
-      if (i_ >= s_.size() || s_[i_] != ')') return Error(start, TermAt(start), "filter_syntax", "unclosed (");
+      if (i_ >= s_.size() || s_[i_] != ')')
+        return Error(start, TermAt(start), "filter_syntax", "unclosed (");
       ++i_;
-      if (term.kind == Node::Kind::kOr && term.children.empty()) term = Node::All();
     } else if (s_[i_] == '"') {
       RALLY_ASSIGN_OR_RETURN(std::string phrase, Quoted(start));
-      if (!AtBoundary(i_)) return Error(start, TermAt(start), "filter_syntax", "text after a closing quote");
+      if (!AtBoundary(i_))
+        return Error(start, TermAt(start), "filter_syntax", "text after a closing quote");
       RALLY_ASSIGN_OR_RETURN(term, Search(phrase, start));
     } else {
       size_t name_start = i_;
@@ -384,7 +416,8 @@ class TextParser {
         RALLY_ASSIGN_OR_RETURN(term, FieldTerm(start, name, neg));
         return term;  // FieldTerm applied the negation
       }
-      if (i_ < s_.size() && s_[i_] == '(') return Error(start, TermAt(start), "filter_syntax", "unexpected (");
+      if (i_ < s_.size() && s_[i_] == '(')
+        return Error(start, TermAt(start), "filter_syntax", "unexpected (");
       RALLY_ASSIGN_OR_RETURN(term, Search(std::string(name), start));
     }
     return neg ? MakeNot(std::move(term)) : std::move(term);
@@ -393,7 +426,9 @@ class TextParser {
   Result<Node> Search(std::string words, size_t start) {
     std::string w = CollapseSpaces(words);
     if (w.empty()) return Error(start, TermAt(start), "filter_syntax", "empty search");
-    if (HasControl(w)) return Error(start, TermAt(start), "filter_invalid_value", "search holds a control character");
+    if (HasControl(w))
+      return Error(start, TermAt(start), "filter_invalid_value",
+                   "search holds a control character");
     Node n;
     n.kind = Node::Kind::kSearch;
     n.search = std::move(w);
@@ -402,17 +437,14 @@ class TextParser {
 
   // A quoted string starting at i_ (on the opening quote); leaves i_ after the closing one.
   Result<std::string> Quoted(size_t term_start) {
-    size_t open = i_;
     ++i_;
     std::string out;
     while (i_ < s_.size() && s_[i_] != '"') {
       if (s_[i_] == '\\' && i_ + 1 < s_.size()) ++i_;
       out += s_[i_++];
     }
-    if (i_ >= s_.size()) {
-      (void)open;
+    if (i_ >= s_.size())
       return Error(term_start, TermAt(term_start), "filter_syntax", "unclosed quote");
-    }
     ++i_;
     return out;
   }
@@ -431,7 +463,8 @@ class TextParser {
       return it;
     }
     size_t b = i_;
-    while (i_ < s_.size() && !AtBoundary(i_) && s_[i_] != ',' && !(set_field && s_[i_] == '+')) ++i_;
+    while (i_ < s_.size() && !AtBoundary(i_) && s_[i_] != ',' && !(set_field && s_[i_] == '+'))
+      ++i_;
     it.text = std::string(s_.substr(b, i_ - b));
     return it;
   }
@@ -441,12 +474,14 @@ class TextParser {
     if (name.empty()) return Error(start, term, "filter_syntax", "missing field name before :");
     const FilterField* f = catalog_.Find(name);
     if (f == nullptr) {
-      return Error(start, term, "filter_unknown_field", "unknown field \"" + std::string(TruncateUtf8(name, 60)) + "\"");
+      return Error(start, term, "filter_unknown_field",
+                   "unknown field \"" + std::string(TruncateUtf8(name, 60)) + "\"");
     }
     bool set_field = IsSet(f->kind);
     Op op = Op::kEq;
     std::vector<std::string> values;
-    if (AtBoundary(i_)) return Error(start, term, "filter_syntax", "missing value after " + std::string(name) + ":");
+    if (AtBoundary(i_))
+      return Error(start, term, "filter_syntax", "missing value after " + std::string(name) + ":");
     if (s_[i_] == '*' && AtBoundary(i_ + 1)) {
       ++i_;
       op = Op::kIsNotEmpty;
@@ -454,7 +489,9 @@ class TextParser {
       char c = s_[i_++];
       bool eq = c != '~' && i_ < s_.size() && s_[i_] == '=';
       if (eq) ++i_;
-      op = c == '~' ? Op::kContains : c == '>' ? (eq ? Op::kGte : Op::kGt) : (eq ? Op::kLte : Op::kLt);
+      op = c == '~'   ? Op::kContains
+           : c == '>' ? (eq ? Op::kGte : Op::kGt)
+                      : (eq ? Op::kLte : Op::kLt);
       RALLY_ASSIGN_OR_RETURN(Item it, ReadItem(start, false));
       values.push_back(std::move(it.text));
     } else {
@@ -493,7 +530,8 @@ class TextParser {
         op = items.size() == 1 ? Op::kEq : sep == '+' ? Op::kHasAll : Op::kIn;
       }
     }
-    if (!AtBoundary(i_)) return Error(start, term, "filter_syntax", "unexpected text after the value");
+    if (!AtBoundary(i_))
+      return Error(start, term, "filter_syntax", "unexpected text after the value");
     auto cond = MakeCondition(*f, op, values);
     if (!cond.ok()) {
       const FieldError& d = cond.status().details().at(0);
@@ -517,11 +555,13 @@ class TextParser {
 
 class JsonParser {
  public:
-  JsonParser(const FieldCatalog& catalog, std::string_view source) : catalog_(catalog), source_(source) {}
+  JsonParser(const FieldCatalog& catalog, std::string_view source)
+      : catalog_(catalog), source_(source) {}
 
   Result<Node> Parse(const json::value& v, const std::string& path, int depth) {
     if (depth > kMaxDepth) return Error(path, "filter_syntax", "filter nests too deep");
-    if (++nodes_ > kMaxTerms * 2) return Error(path, "filter_syntax", "filter holds too many nodes");
+    if (++nodes_ > kMaxTerms * 2)
+      return Error(path, "filter_syntax", "filter holds too many nodes");
     const json::object* o = v.if_object();
     if (o == nullptr) return Error(path, "filter_syntax", "a filter node must be an object");
     if (o->contains("field") || o->contains("op")) return Cond(*o, path);
@@ -533,12 +573,15 @@ class JsonParser {
     std::string sub = path + "." + std::string(key);
     if (key == "and" || key == "or") {
       const json::array* a = val.if_array();
-      if (a == nullptr) return Error(sub, "filter_syntax", std::string(key) + " takes an array of nodes");
-      if (key == "or" && a->empty()) return Error(sub, "filter_syntax", "or needs at least one node");
+      if (a == nullptr)
+        return Error(sub, "filter_syntax", std::string(key) + " takes an array of nodes");
+      if (key == "or" && a->empty())
+        return Error(sub, "filter_syntax", "or needs at least one node");
       Node n;
       n.kind = key == "and" ? Node::Kind::kAnd : Node::Kind::kOr;
       for (size_t i = 0; i < a->size(); ++i) {
-        RALLY_ASSIGN_OR_RETURN(Node c, Parse((*a)[i], sub + "[" + std::to_string(i) + "]", depth + 1));
+        RALLY_ASSIGN_OR_RETURN(Node c,
+                               Parse((*a)[i], sub + "[" + std::to_string(i) + "]", depth + 1));
         n.children.push_back(std::move(c));
       }
       return n;
@@ -551,13 +594,15 @@ class JsonParser {
       if (!val.is_string()) return Error(sub, "filter_invalid_value", "search takes a string");
       std::string w = CollapseSpaces(val.get_string());
       if (w.empty()) return Error(sub, "filter_invalid_value", "empty search");
-      if (!IsValidUtf8(w) || HasControl(w)) return Error(sub, "filter_invalid_value", "search is not plain text");
+      if (!IsValidUtf8(w) || HasControl(w))
+        return Error(sub, "filter_invalid_value", "search is not plain text");
       Node n;
       n.kind = Node::Kind::kSearch;
       n.search = std::move(w);
       return n;
     }
-    return Error(sub, "filter_syntax", "unknown node \"" + std::string(TruncateUtf8(key, 40)) + "\"");
+    return Error(sub, "filter_syntax",
+                 "unknown node \"" + std::string(TruncateUtf8(key, 40)) + "\"");
   }
 
  private:
@@ -585,7 +630,8 @@ class JsonParser {
       }
     }
     const json::string* name = GetString(o, "field");
-    if (name == nullptr) return Error(path + ".field", "filter_syntax", "a condition needs \"field\" (a string)");
+    if (name == nullptr)
+      return Error(path + ".field", "filter_syntax", "a condition needs \"field\" (a string)");
     const FilterField* f = catalog_.Find(*name);
     if (f == nullptr) {
       return Error(path + ".field", "filter_unknown_field",
@@ -604,14 +650,20 @@ class JsonParser {
                 *op == Op::kHasAll || *op == Op::kHasNone;
     if (*op == Op::kIsEmpty || *op == Op::kIsNotEmpty) {
       if (value != nullptr && !value->is_null())
-        return Error(path + ".value", "filter_invalid_value", std::string(*opname) + " takes no value");
+        return Error(path + ".value", "filter_invalid_value",
+                     std::string(*opname) + " takes no value");
     } else if (value == nullptr || value->is_null()) {
-      return Error(path + ".value", "filter_invalid_value", std::string(*opname) + " needs a value");
+      return Error(path + ".value", "filter_invalid_value",
+                   std::string(*opname) + " needs a value");
     } else if (value->is_array()) {
-      if (!many) return Error(path + ".value", "filter_invalid_value", std::string(*opname) + " takes one value, not an array");
+      if (!many)
+        return Error(path + ".value", "filter_invalid_value",
+                     std::string(*opname) + " takes one value, not an array");
       for (size_t i = 0; i < value->get_array().size(); ++i) {
         auto t = ScalarText(value->get_array()[i]);
-        if (!t.ok()) return Error(path + ".value[" + std::to_string(i) + "]", "filter_invalid_value", t.status().message());
+        if (!t.ok())
+          return Error(path + ".value[" + std::to_string(i) + "]", "filter_invalid_value",
+                       t.status().message());
         raw.push_back(std::move(*t));
       }
     } else {
@@ -670,35 +722,50 @@ std::string ConditionText(const Condition& c) {
   bool set_field = c.field == "tags" || c.field == "additional_emails";
   auto join = [&](std::string_view sep) {
     std::string out;
-    for (size_t i = 0; i < c.values.size(); ++i) out += (i ? std::string(sep) : "") + ValueText(c.values[i], set_field);
+    for (size_t i = 0; i < c.values.size(); ++i)
+      out += (i ? std::string(sep) : "") + ValueText(c.values[i], set_field);
     return out;
   };
   const std::string& f = c.field;
   fields::FieldDef any;
   switch (c.op) {
-    case Op::kEq: return f + ":" + join(",");
-    case Op::kNeq: return "-" + f + ":" + join(",");
-    case Op::kIn: return f + ":" + join(",");
-    case Op::kNotIn: return "-" + f + ":" + join(",");
-    case Op::kHasAny: return f + ":" + join(",");
-    case Op::kHasAll: return f + ":" + join("+");
-    case Op::kHasNone: return "-" + f + ":" + join(",");
-    case Op::kIsEmpty: return "-" + f + ":*";
-    case Op::kIsNotEmpty: return f + ":*";
+    case Op::kEq:
+      return f + ":" + join(",");
+    case Op::kNeq:
+      return "-" + f + ":" + join(",");
+    case Op::kIn:
+      return f + ":" + join(",");
+    case Op::kNotIn:
+      return "-" + f + ":" + join(",");
+    case Op::kHasAny:
+      return f + ":" + join(",");
+    case Op::kHasAll:
+      return f + ":" + join("+");
+    case Op::kHasNone:
+      return "-" + f + ":" + join(",");
+    case Op::kIsEmpty:
+      return "-" + f + ":*";
+    case Op::kIsNotEmpty:
+      return f + ":*";
     case Op::kContains: {
       std::string t = fields::FormatText(any, c.values.at(0));
       // After ~ the item is read up to a space, so only those (and quotes) need quoting.
-      bool q = t.empty() || t.front() == '"' || t.find_first_of(" \t\r\n),\"\\") != std::string::npos;
+      bool q =
+          t.empty() || t.front() == '"' || t.find_first_of(" \t\r\n),\"\\") != std::string::npos;
       return f + ":~" + (q ? Quote(t) : t);
     }
     case Op::kStartsWith: {
       std::string t = fields::FormatText(any, c.values.at(0));
       return f + ":" + (NeedsQuotes(t + "x", set_field) || t.front() == '*' ? Quote(t) : t) + "*";
     }
-    case Op::kGt: return f + ":>" + ValueText(c.values.at(0), false);
-    case Op::kGte: return f + ":>=" + ValueText(c.values.at(0), false);
-    case Op::kLt: return f + ":<" + ValueText(c.values.at(0), false);
-    case Op::kLte: return f + ":<=" + ValueText(c.values.at(0), false);
+    case Op::kGt:
+      return f + ":>" + ValueText(c.values.at(0), false);
+    case Op::kGte:
+      return f + ":>=" + ValueText(c.values.at(0), false);
+    case Op::kLt:
+      return f + ":<" + ValueText(c.values.at(0), false);
+    case Op::kLte:
+      return f + ":<=" + ValueText(c.values.at(0), false);
     case Op::kBetween:
       return f + ":" + ValueText(c.values.at(0), false) + ".." + ValueText(c.values.at(1), false);
   }
@@ -714,7 +781,7 @@ std::string SearchText(const std::string& s) {
 std::string Print(const Node& n, bool in_and) {
   switch (n.kind) {
     case Node::Kind::kAnd: {
-      if (n.children.empty()) return "()";  // ToText prints the top-level "match all" as 
+      if (n.children.empty()) return "()";  // ToText prints the top-level "match all" as
       std::string out;
       for (const Node& c : n.children) out += (out.empty() ? "" : " ") + Print(c, true);
       return out;
@@ -726,21 +793,26 @@ std::string Print(const Node& n, bool in_and) {
     }
     case Node::Kind::kNot: {
       const Node& c = n.children.at(0);
-      if (c.kind == Node::Kind::kCondition || c.kind == Node::Kind::kSearch) return "-" + Print(c, true);
+      if (c.kind == Node::Kind::kCondition || c.kind == Node::Kind::kSearch)
+        return "-" + Print(c, true);
       return "-(" + Print(c, false) + ")";
     }
-    case Node::Kind::kCondition: return ConditionText(n.condition);
-    case Node::Kind::kSearch: return SearchText(n.search);
+    case Node::Kind::kCondition:
+      return ConditionText(n.condition);
+    case Node::Kind::kSearch:
+      return SearchText(n.search);
   }
   return "";
 }
 
 json::value ConditionJson(const Condition& c) {
   json::object o{{"field", c.field}, {"op", OpName(c.op)}};
-  bool many = c.op == Op::kIn || c.op == Op::kNotIn || c.op == Op::kBetween || c.op == Op::kHasAny ||
-              c.op == Op::kHasAll || c.op == Op::kHasNone;
-  if (many) o["value"] = json::array(c.values.begin(), c.values.end());
-  else if (!c.values.empty()) o["value"] = c.values[0];
+  bool many = c.op == Op::kIn || c.op == Op::kNotIn || c.op == Op::kBetween ||
+              c.op == Op::kHasAny || c.op == Op::kHasAll || c.op == Op::kHasNone;
+  if (many)
+    o["value"] = json::array(c.values.begin(), c.values.end());
+  else if (!c.values.empty())
+    o["value"] = c.values[0];
   return o;
 }
 
@@ -760,10 +832,10 @@ FieldCatalog::FieldCatalog(std::vector<fields::FieldDef> custom) {
     f.name = d.key;
     f.def = d;
     f.column = d.key;
-    f.kind = d.key == "email" ? FieldKind::kEmail
+    f.kind = d.key == "email"             ? FieldKind::kEmail
              : d.key == "lifecycle_stage" ? FieldKind::kStage
-             : d.key == "lead_score" ? FieldKind::kScore
-                                     : FieldKind::kText;
+             : d.key == "lead_score"      ? FieldKind::kScore
+                                          : FieldKind::kText;
     fields_.push_back(std::move(f));
   }
   fields_.push_back(Field("name", FieldKind::kName));
@@ -773,10 +845,14 @@ FieldCatalog::FieldCatalog(std::vector<fields::FieldDef> custom) {
   fields_.push_back(std::move(band));
   fields_.push_back(Field("tags", FieldKind::kTags));
   fields_.push_back(Field("owner", FieldKind::kOwner));
-  fields_.push_back(Field("created", FieldKind::kTimestamp, fields::FieldType::kText, "created_at"));
-  fields_.push_back(Field("updated", FieldKind::kTimestamp, fields::FieldType::kText, "updated_at"));
-  fields_.push_back(Field("last_activity", FieldKind::kTimestamp, fields::FieldType::kText, "last_activity_at"));
-  fields_.push_back(Field("additional_emails", FieldKind::kAdditionalEmails, fields::FieldType::kEmail));
+  fields_.push_back(
+      Field("created", FieldKind::kTimestamp, fields::FieldType::kText, "created_at"));
+  fields_.push_back(
+      Field("updated", FieldKind::kTimestamp, fields::FieldType::kText, "updated_at"));
+  fields_.push_back(
+      Field("last_activity", FieldKind::kTimestamp, fields::FieldType::kText, "last_activity_at"));
+  fields_.push_back(
+      Field("additional_emails", FieldKind::kAdditionalEmails, fields::FieldType::kEmail));
   for (fields::FieldDef& d : custom) {
     FilterField f;
     f.name = "custom." + d.key;
@@ -790,9 +866,14 @@ FieldCatalog::FieldCatalog(std::vector<fields::FieldDef> custom) {
 const FilterField* FieldCatalog::Find(std::string_view raw) const {
   std::string name = AsciiLower(raw);
   static const std::pair<std::string_view, std::string_view> kAliases[] = {
-      {"stage", "lifecycle_stage"}, {"score", "lead_score"},     {"tag", "tags"},
-      {"source", "lead_source"},    {"created_at", "created"},   {"updated_at", "updated"},
-      {"last_activity_at", "last_activity"}, {"additional_email", "additional_emails"}};
+      {"stage", "lifecycle_stage"},
+      {"score", "lead_score"},
+      {"tag", "tags"},
+      {"source", "lead_source"},
+      {"created_at", "created"},
+      {"updated_at", "updated"},
+      {"last_activity_at", "last_activity"},
+      {"additional_email", "additional_emails"}};
   for (const auto& [alias, canonical] : kAliases)
     if (name == alias) name = canonical;
   for (const FilterField& f : fields_)
@@ -805,11 +886,13 @@ const FilterField* FieldCatalog::Find(std::string_view raw) const {
   return nullptr;
 }
 
-Result<Node> ParseText(std::string_view text, const FieldCatalog& catalog, std::string_view source) {
+Result<Node> ParseText(std::string_view text, const FieldCatalog& catalog,
+                       std::string_view source) {
   return TextParser(text, catalog, source).Parse();
 }
 
-Result<Node> ParseJson(const json::value& filter, const FieldCatalog& catalog, std::string_view source) {
+Result<Node> ParseJson(const json::value& filter, const FieldCatalog& catalog,
+                       std::string_view source) {
   JsonParser p(catalog, source);
   RALLY_ASSIGN_OR_RETURN(Node n, p.Parse(filter, std::string(source), 0));
   return Canonical(std::move(n));
@@ -825,9 +908,12 @@ json::value ToJson(const Node& n) {
       for (const Node& c : n.children) a.push_back(ToJson(c));
       return json::object{{n.kind == Node::Kind::kAnd ? "and" : "or", std::move(a)}};
     }
-    case Node::Kind::kNot: return json::object{{"not", ToJson(n.children.at(0))}};
-    case Node::Kind::kCondition: return ConditionJson(n.condition);
-    case Node::Kind::kSearch: return json::object{{"search", n.search}};
+    case Node::Kind::kNot:
+      return json::object{{"not", ToJson(n.children.at(0))}};
+    case Node::Kind::kCondition:
+      return ConditionJson(n.condition);
+    case Node::Kind::kSearch:
+      return json::object{{"search", n.search}};
   }
   return json::object{};
 }

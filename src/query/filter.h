@@ -52,30 +52,44 @@
 namespace rally::query {
 
 enum class Op {
-  kEq, kNeq, kIn, kNotIn, kContains, kStartsWith, kGt, kGte, kLt, kLte, kBetween,
-  kIsEmpty, kIsNotEmpty, kHasAny, kHasAll, kHasNone,
+  kEq,
+  kNeq,
+  kIn,
+  kNotIn,
+  kContains,
+  kStartsWith,
+  kGt,
+  kGte,
+  kLt,
+  kLte,
+  kBetween,
+  kIsEmpty,
+  kIsNotEmpty,
+  kHasAny,
+  kHasAll,
+  kHasNone,
 };
 std::string_view OpName(Op op);  // "eq", "not_in", ...
 std::optional<Op> ParseOp(std::string_view name);
 
 // How the compiler reaches a field's value.
 enum class FieldKind {
-  kText,        // a text column: first_name, title, city, lead_source, phone, ...
-  kEmail,       // the primary email (matched on its normalized key)
-  kName,        // first_name + " " + last_name
-  kStage,       // lifecycle_stage (select of kLifecycleStages, stored as 0..4, ordered)
-  kScore,       // lead_score (integer 0..100)
-  kBand,        // score band: cold, warm, hot, sales_ready (ranges of lead_score)
-  kTags,        // a set: has_any, has_all, has_none, is_empty, is_not_empty
-  kOwner,       // a user by email, or "me" (the caller); none = is_empty
-  kCompany,     // the company's name
-  kTimestamp,   // created_at, updated_at, last_activity_at
+  kText,              // a text column: first_name, title, city, lead_source, phone, ...
+  kEmail,             // the primary email (matched on its normalized key)
+  kName,              // first_name + " " + last_name
+  kStage,             // lifecycle_stage (select of kLifecycleStages, stored as 0..4, ordered)
+  kScore,             // lead_score (integer 0..100)
+  kBand,              // score band: cold, warm, hot, sales_ready (ranges of lead_score)
+  kTags,              // a set: has_any, has_all, has_none, is_empty, is_not_empty
+  kOwner,             // a user by email, or "me" (the caller); none = is_empty
+  kCompany,           // the company's name
+  kTimestamp,         // created_at, updated_at, last_activity_at
   kAdditionalEmails,  // a set of emails (not the primary one)
-  kCustom,      // a custom field, by its type
+  kCustom,            // a custom field, by its type
 };
 
 struct FilterField {
-  std::string name;      // canonical: "lead_score", "tags", "owner", "created", "custom.industry"
+  std::string name;  // canonical: "lead_score", "tags", "owner", "created", "custom.industry"
   FieldKind kind = FieldKind::kText;
   fields::FieldDef def;  // the value type; def.custom for custom fields (def.key is the bare key)
   std::string column;    // kText/kTimestamp: the contacts column

@@ -38,16 +38,20 @@ TEST(FilterTextTest, GoodTermsParseToCanonicalTextAndJson) {
       {"", "", R"({"and":[]})"},
       {"   ", "", R"({"and":[]})"},
       {"tag:inbound", "tags:inbound", R"({"field":"tags","op":"has_any","value":["inbound"]})"},
-      {"stage:lead", "lifecycle_stage:lead", R"({"field":"lifecycle_stage","op":"eq","value":"lead"})"},
+      {"stage:lead", "lifecycle_stage:lead",
+       R"({"field":"lifecycle_stage","op":"eq","value":"lead"})"},
       {"stage:Qualified", "lifecycle_stage:qualified", ""},
       {"score:>50", "lead_score:>50", R"({"field":"lead_score","op":"gt","value":50})"},
       {"score:>=50", "lead_score:>=50", ""},
       {"score:<5", "lead_score:<5", ""},
       {"score:<=5", "lead_score:<=5", ""},
-      {"score:10..50", "lead_score:10..50", R"({"field":"lead_score","op":"between","value":[10,50]})"},
+      {"score:10..50", "lead_score:10..50",
+       R"({"field":"lead_score","op":"between","value":[10,50]})"},
       {"-source:ads", "-lead_source:ads", R"({"field":"lead_source","op":"neq","value":"ads"})"},
-      {"source:ads,web", "lead_source:ads,web", R"({"field":"lead_source","op":"in","value":["ads","web"]})"},
-      {"-source:ads,web", "-lead_source:ads,web", R"({"field":"lead_source","op":"not_in","value":["ads","web"]})"},
+      {"source:ads,web", "lead_source:ads,web",
+       R"({"field":"lead_source","op":"in","value":["ads","web"]})"},
+      {"-source:ads,web", "-lead_source:ads,web",
+       R"({"field":"lead_source","op":"not_in","value":["ads","web"]})"},
       {"name:\"Ada L\"", "name:\"Ada L\"", R"({"field":"name","op":"eq","value":"Ada L"})"},
       {"company:~acme", "company:~acme", R"({"field":"company","op":"contains","value":"acme"})"},
       {"company:~\"acme inc\"", "company:~\"acme inc\"", ""},
@@ -55,7 +59,8 @@ TEST(FilterTextTest, GoodTermsParseToCanonicalTextAndJson) {
       {"email:Jo@Example.com", "email:jo@example.com", ""},
       {"phone:*", "phone:*", R"({"field":"phone","op":"is_not_empty"})"},
       {"-title:*", "-title:*", R"({"field":"title","op":"is_empty"})"},
-      {"created:>=2026-01-31", "created:>=2026-01-31", R"({"field":"created","op":"gte","value":"2026-01-31"})"},
+      {"created:>=2026-01-31", "created:>=2026-01-31",
+       R"({"field":"created","op":"gte","value":"2026-01-31"})"},
       {"created_at:2026-01-31T10:00:00Z", "created:2026-01-31T10:00:00.000Z", ""},
       {"updated:2026-01-01..2026-01-31", "updated:2026-01-01..2026-01-31", ""},
       {"last_activity:<2026-02-01", "last_activity:<2026-02-01", ""},
@@ -74,7 +79,8 @@ TEST(FilterTextTest, GoodTermsParseToCanonicalTextAndJson) {
       {"renewal:<2026-03-01", "custom.renewal:<2026-03-01", ""},
       {"vip:yes", "custom.vip:true", R"({"field":"custom.vip","op":"eq","value":true})"},
       {"notes:~urgent", "custom.notes:~urgent", ""},
-      {"city:Paris", "city:Paris", R"({"field":"city","op":"eq","value":"Paris"})"},  // the built-in
+      {"city:Paris", "city:Paris",
+       R"({"field":"city","op":"eq","value":"Paris"})"},  // the built-in
       {"custom.city:Paris", "custom.city:Paris", ""},
       {"tag:a,b", "tags:a,b", R"({"field":"tags","op":"has_any","value":["a","b"]})"},
       {"tag:a+b", "tags:a+b", R"({"field":"tags","op":"has_all","value":["a","b"]})"},
@@ -92,16 +98,22 @@ TEST(FilterTextTest, GoodTermsParseToCanonicalTextAndJson) {
       {"-score:>50", "-lead_score:>50", R"({"not":{"field":"lead_score","op":"gt","value":50}})"},
       {"stage:lead OR stage:customer", "lifecycle_stage:lead OR lifecycle_stage:customer",
        R"({"or":[{"field":"lifecycle_stage","op":"eq","value":"lead"},{"field":"lifecycle_stage","op":"eq","value":"customer"}]})"},
-      {"tag:vip (stage:lead OR score:>90)", "tags:vip (lifecycle_stage:lead OR lead_score:>90)", ""},
-      {"a b OR c", "a b OR c", R"({"or":[{"and":[{"search":"a"},{"search":"b"}]},{"search":"c"}]})"},
+      {"tag:vip (stage:lead OR score:>90)", "tags:vip (lifecycle_stage:lead OR lead_score:>90)",
+       ""},
+      {"a b OR c", "a b OR c",
+       R"({"or":[{"and":[{"search":"a"},{"search":"b"}]},{"search":"c"}]})"},
       {"-(stage:lead OR tag:x)", "-(lifecycle_stage:lead OR tags:x)", ""},
       {"((stage:lead))", "lifecycle_stage:lead", ""},
-      {"title:\"say \\\"hi\\\"\"", "title:\"say \\\"hi\\\"\"", R"({"field":"title","op":"eq","value":"say \"hi\""})"},
+      {"title:\"say \\\"hi\\\"\"", "title:\"say \\\"hi\\\"\"",
+       R"({"field":"title","op":"eq","value":"say \"hi\""})"},
       {"city:-x", "city:-x", ""},
-      {"tag:inbound stage:lead score:>50 -source:ads name:\"Ada L\" score:10..50 company:~acme email:jo* "
-       "phone:* -title:* created:>=2026-01-31 owner:me owner:none band:hot custom.industry:Software "
+      {"tag:inbound stage:lead score:>50 -source:ads name:\"Ada L\" score:10..50 company:~acme "
+       "email:jo* "
+       "phone:* -title:* created:>=2026-01-31 owner:me owner:none band:hot "
+       "custom.industry:Software "
        "annual_revenue:>1000000",
-       "tags:inbound lifecycle_stage:lead lead_score:>50 -lead_source:ads name:\"Ada L\" lead_score:10..50 "
+       "tags:inbound lifecycle_stage:lead lead_score:>50 -lead_source:ads name:\"Ada L\" "
+       "lead_score:10..50 "
        "company:~acme email:jo* phone:* -title:* created:>=2026-01-31 owner:me -owner:* band:hot "
        "custom.industry:Software custom.annual_revenue:>1000000",
        ""},
@@ -117,7 +129,8 @@ TEST(FilterTextTest, GoodTermsParseToCanonicalTextAndJson) {
     ASSERT_TRUE(again.ok()) << ToText(*n) << " -> " << again.status().ToString();
     EXPECT_EQ(*again, *n) << c.text;
     auto from_json = ParseJson(ToJson(*n), catalog);
-    ASSERT_TRUE(from_json.ok()) << json::serialize(ToJson(*n)) << " -> " << from_json.status().ToString();
+    ASSERT_TRUE(from_json.ok()) << json::serialize(ToJson(*n)) << " -> "
+                                << from_json.status().ToString();
     EXPECT_EQ(*from_json, *n) << c.text;
   }
 }
@@ -190,7 +203,8 @@ struct JsonBad {
 TEST(FilterJsonTest, ErrorsNameThePath) {
   const JsonBad cases[] = {
       {R"([1])", "filter", "filter_syntax"},
-      {R"({"and":[{"field":"colour","op":"eq","value":"red"}]})", "filter.and[0].field", "filter_unknown_field"},
+      {R"({"and":[{"field":"colour","op":"eq","value":"red"}]})", "filter.and[0].field",
+       "filter_unknown_field"},
       {R"({"field":"lead_score","op":"bigger","value":5})", "filter.op", "filter_invalid_op"},
       {R"({"field":"lead_score","op":"gt","value":"x"})", "filter.value", "filter_invalid_value"},
       {R"({"field":"lead_score","op":"gt","value":[1,2]})", "filter.value", "filter_invalid_value"},
@@ -226,7 +240,8 @@ TEST(FilterJsonTest, JsonCanonicalizesToTheSameAstAsText) {
       {R"({"not":{"field":"stage","op":"eq","value":"lead"}})", "-lifecycle_stage:lead"},
       {R"({"not":{"not":{"search":"jo"}}})", "jo"},
       {R"({"and":[{"and":[{"search":"a"}]},{"search":"b"}]})", "a b"},
-      {R"({"field":"custom.annual_revenue","op":"gte","value":"1000000"})", "custom.annual_revenue:>=1000000"},
+      {R"({"field":"custom.annual_revenue","op":"gte","value":"1000000"})",
+       "custom.annual_revenue:>=1000000"},
       {R"({"field":"vip","op":"eq","value":true})", "custom.vip:true"},
       {R"({"field":"owner","op":"eq","value":"none"})", "-owner:*"},
       {R"({"or":[{"field":"stage","op":"eq","value":"lead"},{"and":[{"field":"score","op":"gt","value":90},{"search":"x"}]}]})",

@@ -41,7 +41,8 @@ class QueryCasesTest : public testing::ContactsTest {
   }
 
   // Runs one list case; returns failures as text ("" when it passed).
-  void Check(const std::string& where, ContactSearchRequest req, std::vector<std::string> want, bool ordered) {
+  void Check(const std::string& where, ContactSearchRequest req, std::vector<std::string> want,
+             bool ordered) {
     ContactSearch search(*db_);
     query::QueryContext ctx{kWs, kAda};
     req.limit = 1000;
@@ -109,7 +110,8 @@ class QueryCasesTest : public testing::ContactsTest {
       if (verb == "delete") {
         auto c = contacts_->GetByEmail(kWs, rest);
         ASSERT_TRUE(c.ok()) << where;
-        ASSERT_TRUE(contacts_->Delete(kWs, c->id, {timeline::ActorType::kUser, kAda}).ok()) << where;
+        ASSERT_TRUE(contacts_->Delete(kWs, c->id, {timeline::ActorType::kUser, kAda}).ok())
+            << where;
         continue;
       }
       if (verb == "sql") {
@@ -146,7 +148,8 @@ class QueryCasesTest : public testing::ContactsTest {
         auto page = search.List({kWs, kAda}, req);
         ASSERT_FALSE(page.ok()) << where << ": accepted";
         ASSERT_FALSE(page.status().details().empty()) << where;
-        EXPECT_EQ(page.status().details()[0].code, rhs) << where << ": " << page.status().ToString();
+        EXPECT_EQ(page.status().details()[0].code, rhs)
+            << where << ": " << page.status().ToString();
         continue;
       } else {
         FAIL() << where << ": unknown verb " << verb;
@@ -165,7 +168,8 @@ std::vector<std::string> CaseFiles() {
   return files;
 }
 
-class QueryCaseFileTest : public QueryCasesTest, public ::testing::WithParamInterface<std::string> {};
+class QueryCaseFileTest : public QueryCasesTest,
+                          public ::testing::WithParamInterface<std::string> {};
 
 // One test per file, each on a fresh database.
 TEST_P(QueryCaseFileTest, Run) {
