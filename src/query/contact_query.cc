@@ -318,6 +318,10 @@ class Compiler {
     switch (f->kind) {
       case FieldKind::kText: {
         std::string col = "c." + f->column;
+        if (f->def.type == fields::FieldType::kPhone &&
+            (c.op == Op::kEq || c.op == Op::kNeq || c.op == Op::kIn || c.op == Op::kNotIn)) {
+          return Phone(col, c);
+        }
         return Scalar("LOWER(" + col + ")", c, lower_text, col + " IS NULL OR " + col + " = ''",
                       true);
       }
@@ -360,6 +364,31 @@ class Compiler {
         return Custom(*f, c);
     }
     return Internal("unknown field kind");
+  }
+
+  // A phone matches as typed (case-insensitively) or by its E.164 form, so
+  // phone:+14155550132 finds "(415) 555-0132" (parsed with the workspace's default region, as
+  // the write path parses it).
+  Result<std::string> Phone(const std::string& col, const query::Condition& c) {
+    if (!region_) {
+      const std::vector<Value> ws = {ctx_.workspace_id};
+      RALLY_ASSIGN_OR_RETURN(
+          auto r, conn_.QueryText("SELECT default_region FROM workspaces WHERE id = ?", ws));
+      region_ = r.value_or("US");
+    }
+    std::vector<std::string> raw, e164;
+    for (const json::value& v : c.values) {
+      raw.push_back(AsciiLower(Str(v)));
+      if (auto e = fields::PhoneToE164(Str(v), *region_)) e164.push_back(*e);
+    }
+    for (std::string& r : raw) params_.emplace_back(std::move(r));
+    std::string any = "LOWER(" + col + ") IN " + Placeholders(raw.size());
+    if (!e164.empty()) {
+      for (std::string& e : e164) params_.emplace_back(std::move(e));
+      any += " OR COALESCE(" + col + "_e164, '') IN " + Placeholders(e164.size());
+    }
+    if (c.op == Op::kEq || c.op == Op::kIn) return P(any);
+    return P(col + " IS NULL OR NOT " + P(any));
   }
 
   std::string Band(const query::Condition& c) {
@@ -604,6 +633,7 @@ class Compiler {
   const QueryContext& ctx_;
   const FieldCatalog& catalog_;
   std::vector<Value> params_;
+  std::optional<std::string> region_;  // the workspace's default phone region, once looked up
 };
 
 }  // namespace
