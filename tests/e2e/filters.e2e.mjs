@@ -1,6 +1,6 @@
 // The filter bar against the real filter language: chips for tag + stage + score range show
 // exactly the matching rows, the view survives a reload, a custom field made in Settings is
-// filterable, and bulk-tagging the selected rows. Skipped (with the reason) on a server whose
+// filterable, and bulk-tagging the selected rows (POST /contacts/bulk). Skipped (with the reason) on a server whose
 // contacts list does not take q= yet.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -113,7 +113,7 @@ test('bulk-tag the selected rows', async (t) => {
   await page.getByTestId('bulk-bar').getByRole('button', { name: 'Add tag' }).click();
   await page.getByLabel('Tag', { exact: true }).fill('q3-push');
   await page.getByRole('button', { name: 'Add', exact: true }).click();
-  await page.getByText('Updated 2 contacts').waitFor();
+  await page.getByText('Tagged 2 contacts with “q3-push”').waitFor();
   await screenshot(page, 'filters-bulk-tag');
   const tagged = await rally.api('GET', '/api/v1/contacts?q=' + encodeURIComponent('tag:q3-push'));
   assert.deepEqual(sorted(tagged.data.map((c) => c.email)), ['highscore@example.com', 'match2@example.com']);

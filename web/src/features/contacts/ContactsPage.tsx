@@ -1,12 +1,16 @@
-// The Contacts page: search box, filter bar, the virtualized table and its footer count, the
+// The Contacts page: the saved views beside it (features/views/), search box, filter bar, the virtualized table and its footer count, the
 // column chooser, and actions on selected rows. The whole view is in the URL (viewState.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError, errorMessage } from '../../api/client';
+import { ApiError, errorMessage } from '../../api/client';
 import { invalidate, useMeta } from '../../api/meta';
 import { Link, navigate, useDocumentTitle, useLocation } from '../../app/router';
 import { EmptyState, ErrorState, LoadingState, Popover, Spinner, Toast } from '../../ui/components';
-import { formatCount, STAGE_LABELS, STAGES } from '../../ui/format';
+import { formatCount } from '../../ui/format';
 import { FilterBar } from '../filters/FilterBar';
+import type { JobProgress } from '../jobs/jobs';
+import { ViewsPanel } from '../views/ViewsPanel';
+import { type BulkAction, describe, runBulk, type Selection, undoSelection } from './bulk';
+import { BulkBar } from './BulkBar';
 import { allColumns } from './columns';
 import { ContactTable } from './ContactTable';
 import { useContactList } from './useContactList';
@@ -30,7 +34,13 @@ export function ContactsPage() {
 
   const list = useContactList(apiQuery(view), view.sort);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  useEffect(() => setSelected(new Set()), [view.q, view.search, view.sort]);
+  // "All N matching": the bulk action selects by the filter on the server, not by loaded ids.
+  const [allMatching, setAllMatching] = useState(false);
+  const clearSelection = useCallback(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, []);
+  useEffect(clearSelection, [view.q, view.search, view.sort, clearSelection]);
 
   // The search box narrows as you type; the URL follows after a short pause.
   const [search, setSearch] = useState(view.search);
@@ -94,129 +104,115 @@ export function ContactsPage() {
     </EmptyState>
   );
 
-  const selectedRows = list.rows.filter((r) => selected.has(r.id ?? ''));
+  const allLoadedSelected = list.rows.length > 0 && list.rows.every((r) => selected.has(r.id ?? ''));
+  const moreMatch = typeof list.count === 'number' ? list.count > list.rows.length : !list.done;
+  const [progress, setProgress] = useState<JobProgress | null>(null);
 
-  return (
-    <div className="page" style={{ height: '100%' }}>
-      <div className="page-head">
-        <h1>Contacts</h1>
-        <span className="spacer" />
-        <ColumnChooser cols={view.cols} all={allColumns(customFields)} onChange={(cols) => setView({ cols })} />
-        <Link to="/contacts/new" className="btn primary" data-testid="new-contact">+ New contact</Link>
-      </div>
-      <div className="filter-row">
-        <div className="search-box">
-          <span className="icon" aria-hidden="true">⌕</span>
-          <label htmlFor="contact-search" className="sr-only">Search contacts</label>
-          <input id="contact-search" ref={searchRef} className="input" type="search" placeholder="Search name, email, company"
-            value={search} onChange={(e) => setSearch(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowDown' || e.key === 'Enter') {
-                e.preventDefault();
-                document.querySelector<HTMLElement>('[data-testid="contacts-grid"]')?.focus();
-              }
-            }} />
-          {!search && <kbd aria-hidden="true">/</kbd>}
-        </div>
-      </div>
-      <FilterBar value={view.q} onChange={(q) => setView({ q })} customFields={customFields ?? []} tags={tags ?? []} users={users ?? []} error={filterError} />
-      {selected.size > 0 && (
-        <BulkBar
-          count={selected.size}
-          onClear={() => setSelected(new Set())}
-          onRun={async (action) => {
-            const ids = selectedRows.map((r) => r.id!).filter(Boolean);
-            try {
-              if (action.kind === 'delete') {
-                await Promise.all(ids.map((id) => api('delete', '/api/v1/contacts/{id}', { path: { id } })));
-                list.remove(new Set(ids));
-                setSelected(new Set());
-                setToast({
-                  message: `Deleted ${ids.length} contact${ids.length === 1 ? '' : 's'}`,
-                  undo: async () => {
-                    await Promise.all(ids.map((id) => api('post', '/api/v1/contacts/{id}/restore', { path: { id } })));
-                    setToast(null);
-                    list.reload();
-                  },
-                });
-                return;
-              }
-              const body = action.kind === 'tag' ? { add_tags: [action.value] } : { lifecycle_stage: action.value };
-              await Promise.all(ids.map((id) => api('patch', '/api/v1/contacts/{id}', { path: { id }, body: body as never })));
-              if (action.kind === 'tag') invalidate('tags');
-              setToast({ message: `Updated ${ids.length} contact${ids.length === 1 ? '' : 's'}` });
-              list.reload();
-            } catch (e) {
-              setToast({ message: errorMessage(e) });
-            }
-          }}
-        />
-      )}
-      <ContactTable
-        rows={list.rows}
-        columns={columns}
-        sort={view.sort}
-        onSort={(sort) => setView({ sort })}
-        onReorder={(from, to) => {
-          const cols = view.cols.filter((c) => c !== from);
-          cols.splice(cols.indexOf(to) + (view.cols.indexOf(from) < view.cols.indexOf(to) ? 1 : 0), 0, from);
-          setView({ cols });
-        }}
-        onOpen={(c) => navigate(`/contacts/${c.id}`)}
-        onNearEnd={list.loadMore}
-        selected={selected}
-        onToggle={(id) => setSelected((s) => {
-          const n = new Set(s);
-          if (n.has(id)) n.delete(id);
-          else n.add(id);
-          return n;
-        })}
-        onToggleAll={() => setSelected((s) => (s.size > 0 && list.rows.every((r) => s.has(r.id ?? '')) ? new Set() : new Set(list.rows.map((r) => r.id ?? ''))))}
-        footer={footer}
-        emptyState={empty}
-        loadingMore={list.loading && list.rows.length > 0}
-      />
-      {toast && <Toast message={toast.message} action={toast.undo ? 'Undo' : undefined} onAction={toast.undo} onDone={() => setToast(null)} />}
-    </div>
-  );
-}
-
-type BulkAction = { kind: 'tag'; value: string } | { kind: 'stage'; value: string } | { kind: 'delete' };
-
-// Actions on the selected (loaded) rows. Until the bulk endpoints land (another issue), each
-// action is one request per contact through the same write path; the bar then switches to
-// the server-side bulk call, which can also act on "every contact matching the filter".
-function BulkBar({ count, onClear, onRun }: { count: number; onClear: () => void; onRun: (a: BulkAction) => Promise<void> }) {
-  const [open, setOpen] = useState<'tag' | 'stage' | null>(null);
-  const [tag, setTag] = useState('');
-  const [busy, setBusy] = useState(false);
-  const run = async (a: BulkAction) => {
-    setBusy(true);
-    await onRun(a);
-    setBusy(false);
-    setOpen(null);
+  const runAction = async (action: BulkAction) => {
+    const selection: Selection = allMatching
+      ? { kind: 'filter', q: apiQuery(view), count: typeof list.count === 'number' ? list.count : null }
+      : { kind: 'ids', ids: [...selected] };
+    setProgress(null);
+    try {
+      const result = await runBulk(selection, action, setProgress);
+      clearSelection();
+      if (action.type === 'add_tags' || action.type === 'remove_tags') invalidate('tags');
+      const message = describe(action, result.counts);
+      if (action.type === 'delete') {
+        const undoWith = undoSelection(selection, result);
+        setToast({
+          message,
+          undo: () => {
+            setToast({ message: 'Restoring…' });
+            runBulk(undoWith, { type: 'restore' }, setProgress)
+              .then((r) => setToast({ message: describe({ type: 'restore' }, r.counts) }))
+              .catch((e: unknown) => setToast({ message: errorMessage(e) }))
+              .finally(() => {
+                setProgress(null);
+                list.reload();
+              });
+          },
+        });
+      } else {
+        setToast({ message });
+      }
+      list.reload();
+    } catch (e) {
+      setToast({ message: errorMessage(e) });
+    } finally {
+      setProgress(null);
+    }
   };
+
   return (
-    <div className="bulkbar" role="toolbar" aria-label="Selected contacts" data-testid="bulk-bar">
-      <strong>{count} selected</strong>
-      <Popover open={open === 'tag'} onClose={() => setOpen(null)} label="Add a tag" anchor={
-        <button className="btn small" onClick={() => setOpen('tag')} disabled={busy}>Add tag</button>}>
-        <form onSubmit={(e) => { e.preventDefault(); if (tag.trim()) void run({ kind: 'tag', value: tag.trim() }); }} className="row">
-          <label htmlFor="bulk-tag" className="sr-only">Tag</label>
-          <input id="bulk-tag" className="input" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="Tag" autoFocus />
-          <button className="btn primary small" type="submit">Add</button>
-        </form>
-      </Popover>
-      <Popover open={open === 'stage'} onClose={() => setOpen(null)} label="Set stage" anchor={
-        <button className="btn small" onClick={() => setOpen('stage')} disabled={busy}>Set stage</button>}>
-        <div className="menu" role="menu">
-          {STAGES.map((s) => <button key={s} role="menuitem" onClick={() => void run({ kind: 'stage', value: s })}>{STAGE_LABELS[s]}</button>)}
+    <div className="contacts-layout">
+      <ViewsPanel current={view} onMessage={(message) => setToast({ message })} />
+      <div className="page" style={{ height: '100%' }}>
+        <div className="page-head">
+          <h1>Contacts</h1>
+          <span className="spacer" />
+          <ColumnChooser cols={view.cols} all={allColumns(customFields)} onChange={(cols) => setView({ cols })} />
+          <Link to="/contacts/new" className="btn primary" data-testid="new-contact">+ New contact</Link>
         </div>
-      </Popover>
-      <button className="btn small danger" onClick={() => void run({ kind: 'delete' })} disabled={busy}>Delete</button>
-      {busy && <Spinner />}
-      <span style={{ flex: 1 }} />
-      <button className="btn small ghost" style={{ color: '#fff' }} onClick={onClear}>Clear selection</button>
+        <div className="filter-row">
+          <div className="search-box">
+            <span className="icon" aria-hidden="true">⌕</span>
+            <label htmlFor="contact-search" className="sr-only">Search contacts</label>
+            <input id="contact-search" ref={searchRef} className="input" type="search" placeholder="Search name, email, company"
+              value={search} onChange={(e) => setSearch(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowDown' || e.key === 'Enter') {
+                  e.preventDefault();
+                  document.querySelector<HTMLElement>('[data-testid="contacts-grid"]')?.focus();
+                }
+              }} />
+            {!search && <kbd aria-hidden="true">/</kbd>}
+          </div>
+        </div>
+        <FilterBar value={view.q} onChange={(q) => setView({ q })} customFields={customFields ?? []} tags={tags ?? []} users={users ?? []} error={filterError} />
+        {(selected.size > 0 || allMatching) && (
+          <BulkBar
+            selectedCount={selected.size}
+            allMatching={allMatching}
+            matching={typeof list.count === 'number' ? list.count : null}
+            canSelectAll={allLoadedSelected && moreMatch}
+            onSelectAll={setAllMatching}
+            onClear={clearSelection}
+            onRun={runAction}
+            progress={progress}
+            tags={tags ?? []}
+            users={users ?? []}
+          />
+        )}
+        <ContactTable
+          rows={list.rows}
+          columns={columns}
+          sort={view.sort}
+          onSort={(sort) => setView({ sort })}
+          onReorder={(from, to) => {
+            const cols = view.cols.filter((c) => c !== from);
+            cols.splice(cols.indexOf(to) + (view.cols.indexOf(from) < view.cols.indexOf(to) ? 1 : 0), 0, from);
+            setView({ cols });
+          }}
+          onOpen={(c) => navigate(`/contacts/${c.id}`)}
+          onNearEnd={list.loadMore}
+          selected={selected}
+          onToggle={(id) => setSelected((s) => {
+            const n = new Set(s);
+            if (n.has(id)) n.delete(id);
+            else n.add(id);
+            return n;
+          })}
+          onToggleAll={() => {
+          setAllMatching(false);
+          setSelected((s) => (s.size > 0 && list.rows.every((r) => s.has(r.id ?? '')) ? new Set() : new Set(list.rows.map((r) => r.id ?? ''))));
+        }}
+          footer={footer}
+          emptyState={empty}
+          loadingMore={list.loading && list.rows.length > 0}
+        />
+        {toast && <Toast message={toast.message} action={toast.undo ? 'Undo' : undefined} onAction={toast.undo} onDone={() => setToast(null)} ms={toast.undo ? 12000 : 6000} />}
+      </div>
     </div>
   );
 }
