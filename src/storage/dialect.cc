@@ -90,7 +90,11 @@ bool PlainKey(std::string_view key) {
 
 std::string JsonTextAt(Dialect d, std::string_view column, std::string_view key) {
   if (!PlainKey(key)) return "CAST(NULL AS TEXT)";
-  if (d == Dialect::kPostgres) return "(" + std::string(column) + " ->> '" + std::string(key) + "')";
+  // COLLATE "C" as every text column of the PostgreSQL schema has, so comparisons, LOWER()
+  // (ASCII only under C) and sort order agree with SQLite's BINARY.
+  if (d == Dialect::kPostgres) {
+    return "((" + std::string(column) + " ->> '" + std::string(key) + "') COLLATE \"C\")";
+  }
   return "json_extract(" + std::string(column) + ", '$." + std::string(key) + "')";
 }
 
