@@ -25,6 +25,8 @@ CREATE TEMP TABLE batch ON COMMIT DROP AS
   SELECT DISTINCT ON (email_norm) *
   FROM (SELECT lower(btrim(email)) AS email_norm, lower(btrim(company)) AS company_norm, * FROM staging) s
   ORDER BY email_norm, line DESC;
+-- Statistics for the planner (a temporary table has none), so the joins below hash.
+ANALYZE batch;
 
 INSERT INTO companies (workspace_id, id, name, name_norm, created_at, updated_at)
   SELECT :ws, nextval('bench_ids'), min(btrim(company)), company_norm, :now, :now
