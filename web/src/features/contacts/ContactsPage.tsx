@@ -12,6 +12,7 @@ import { ViewsPanel } from '../views/ViewsPanel';
 import { type BulkAction, describe, runBulk, type Selection, undoSelection } from './bulk';
 import { BulkBar } from './BulkBar';
 import { allColumns } from './columns';
+import { ExportMenu } from './ExportMenu';
 import { ContactTable } from './ContactTable';
 import { useContactList } from './useContactList';
 import { apiQuery, type ContactsView, viewFromQuery, viewToQuery } from './viewState';
@@ -152,6 +153,7 @@ export function ContactsPage() {
           <h1>Contacts</h1>
           <span className="spacer" />
           <ColumnChooser cols={view.cols} all={allColumns(customFields)} onChange={(cols) => setView({ cols })} />
+          <ExportMenu view={view} count={typeof list.count === 'number' ? list.count : null} disabled={!!filterError} />
           <Link to="/contacts/new" className="btn primary" data-testid="new-contact">+ New contact</Link>
         </div>
         <div className="filter-row">
