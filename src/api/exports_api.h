@@ -11,18 +11,24 @@
 // format, delimiter, bom, protect or view); 404 for an unknown view; 429 when too many exports
 // stream at once. A failure after the first byte ends the chunked body without its last chunk,
 // so clients see a truncated transfer, never a short file that looks whole.
+//   POST /api/v1/exports          {"q","filter","view","sort","columns","format","delimiter","bom",
+//                                 "protect"} -> an export job (importexport/export_jobs.h)      202
+//   GET  /api/v1/exports/{id}     its state, progress, rows, file size, expiry                 200
+//   GET  /api/v1/exports/{id}/file  the finished file (409 until it has succeeded; 404 once
+//                                 purged, 24 hours after it finished)                          200
 #pragma once
 
 #include "api/authenticator.h"
 #include "http/router.h"
 
-namespace rally::importexport { class ExportService; }
+namespace rally::importexport { class ExportService; class ExportJobs; }
 namespace rally::segments { class SavedViewService; }
 
 namespace rally::api {
 
 // `views` may be null (no saved views: the view parameter is then refused).
 void AddExportsRoutes(http::Router& router, const Authenticator& auth,
-                      importexport::ExportService& exports, segments::SavedViewService* views);
+                      importexport::ExportService& exports, importexport::ExportJobs& export_jobs,
+                      segments::SavedViewService* views);
 
 }  // namespace rally::api

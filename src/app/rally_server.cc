@@ -26,6 +26,7 @@
 #include "auth/auth_service.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "importexport/export_jobs.h"
 #include "contacts/contact_service.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -94,7 +95,7 @@ RallyServer::RallyServer(std::unique_ptr<Services> services, ServeOptions option
   api::AddTagsRoutes(r, auth, *s.tags);
   api::AddViewsRoutes(r, auth, *s.views);
   api::AddBulkRoutes(r, auth, *s.bulk);
-  api::AddExportsRoutes(r, auth, *s.exports, s.views.get());
+  api::AddExportsRoutes(r, auth, *s.exports, *s.export_jobs, s.views.get());
   api::AddJobsRoutes(r, auth, *s.jobs);
   if (impl_->options.test_jobs) RegisterTestJobs(r, auth, *s.jobs);
   // The runner OpenServices built, with this server's options (it is not started yet).
@@ -132,6 +133,8 @@ Result<uint16_t> RallyServer::Start() {
       auto purged = services_->contacts->PurgeDeleted(Now() - 30 * kMicrosPerDay);
       if (!purged.ok()) log::Warn("purge of deleted contacts failed: " + purged.status().ToString());
       else if (*purged > 0) log::Info("purged " + std::to_string(*purged) + " contacts deleted over 30 days ago");
+      auto exports = services_->export_jobs->PurgeExpired(Now());
+      if (!exports.ok()) log::Warn("purge of expired exports failed: " + exports.status().ToString());
       lock.lock();
       impl_->cv.wait_for(lock, impl_->options.purge_interval, [&] { return impl_->stopping; });
     }

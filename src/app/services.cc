@@ -7,6 +7,7 @@
 #include "events/event_bus.h"
 #include "fields/custom_fields.h"
 #include "importexport/import_service.h"
+#include "importexport/export_jobs.h"
 #include "importexport/export_service.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_runner.h"
@@ -26,6 +27,7 @@ Services::~Services() {
   // its handlers may use any service.
   job_runner.reset();
   imports.reset();
+  export_jobs.reset();
   exports.reset();  // cancels streamed exports and waits for their producers
   bulk.reset();
   views.reset();
@@ -68,6 +70,8 @@ Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config) {
   s->bulk = std::make_unique<segments::BulkActionService>(*s->db, *s->events, *s->contacts,
                                                          *s->views, *s->jobs);
   s->exports = std::make_unique<importexport::ExportService>(*s->db);
+  s->export_jobs = std::make_unique<importexport::ExportJobs>(*s->db, *s->exports, *s->jobs);
+  s->export_jobs->RegisterJobs();
   s->job_runner = std::make_unique<jobs::Runner>(*s->jobs, jobs::RunnerOptions{});
   return s;
 }

@@ -18,7 +18,7 @@ namespace rally::companies { class CompanyService; }
 namespace rally::contacts { class ContactService; class ContactSearch; }
 namespace rally::segments { class TagService; class SavedViewService; class BulkActionService; }
 
-namespace rally::importexport { class ExportService; }
+namespace rally::importexport { class ExportService; class ExportJobs; }
 
 namespace rally::importexport { class ImportService; }
 
@@ -59,6 +59,8 @@ struct Services {
   std::unique_ptr<segments::BulkActionService> bulk;
   // Exports of contacts: streamed downloads (each on its own producer thread).
   std::unique_ptr<importexport::ExportService> exports;
+  // Export jobs (registers the export.contacts job handler); files kept 24 hours.
+  std::unique_ptr<importexport::ExportJobs> export_jobs;
 };
 
 // Opens the database, applies migrations, wires the services.

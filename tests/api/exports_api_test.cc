@@ -4,10 +4,14 @@
 // reader, and every refusal a 4xx naming the parameter before any byte of a file.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "api/api_checks.h"
 #include "app/services.h"
 #include "fields/custom_fields.h"
+#include "base/clock.h"
 #include "fixtures/test_app.h"
+#include "importexport/export_jobs.h"
 #include "importexport/row_reader.h"
 
 namespace rally::api {
@@ -132,6 +136,70 @@ TEST_F(ExportsApiTest, RefusesBadParametersBeforeTheFile) {
       {"malformed JSON filter", "GET", "/api/v1/exports?filter=%7B", "", 422, {}, TestApp::kAdminToken, Names("filter")},
       {"bad view id", "GET", "/api/v1/exports?view=abc", "", 422, {}, TestApp::kAdminToken, Names("view")},
   });
+}
+
+// Polls an export job until it has finished; returns its last state.
+json::value WaitForExport(TestApp& app, const std::string& id) {
+  Reply r;
+  for (int i = 0; i < 300; ++i) {
+    r = app.Call("GET", "/api/v1/exports/" + id);
+    std::string state = Str(r.json, "state");
+    if (state == "succeeded" || state == "failed" || state == "canceled") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return r.json;
+}
+
+TEST_F(ExportsApiTest, ExportJobsBuildTheFileKeepItAndPurgeIt) {
+  Reply started = app_.Call("POST", "/api/v1/exports",
+                            R"({"q":"score:>50","columns":["email","first_name","lead_score"],"sort":"email","delimiter":";"})");
+  ASSERT_EQ(started.status, 202) << started.body;
+  std::string id = Str(started.json, "id");
+  EXPECT_EQ(started.Header("Location"), "/api/v1/exports/" + id);
+  EXPECT_EQ(Str(started.json, "format"), "csv");
+  json::value done = WaitForExport(app_, id);
+  ASSERT_EQ(Str(done, "state"), "succeeded") << json::serialize(done);
+  EXPECT_EQ(done.at("rows").as_int64(), 2);
+  EXPECT_EQ(Str(done, "file_url"), "/api/v1/exports/" + id + "/file");
+  EXPECT_FALSE(done.at("expires_at").is_null());
+
+  Reply file = app_.Call("GET", "/api/v1/exports/" + id + "/file");
+  ASSERT_EQ(file.status, 200) << file.body;
+  EXPECT_EQ(file.Header("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(file.Header("Content-Disposition").find(Str(done, "file_name")), std::string::npos);
+  Reply streamed = app_.Call("GET", "/api/v1/exports?q=score:%3E50&columns=email,first_name,lead_score&sort=email&delimiter=;");
+  EXPECT_EQ(file.body, streamed.body) << "a job's file and a streamed download agree";
+  EXPECT_EQ(file.body, "email;first_name;lead_score\r\nada@example.com;Ada;72\r\njohn@example.com;John, Jr.;80\r\n");
+  EXPECT_EQ(done.at("file_size").as_int64(), static_cast<int64_t>(file.body.size()));
+
+  // An .xlsx job, read back.
+  Reply x = app_.Call("POST", "/api/v1/exports", R"({"format":"xlsx","columns":"email,lead_score","sort":"email"})");
+  ASSERT_EQ(x.status, 202) << x.body;
+  ASSERT_EQ(Str(WaitForExport(app_, Str(x.json, "id")), "state"), "succeeded");
+  Reply xfile = app_.Call("GET", "/api/v1/exports/" + Str(x.json, "id") + "/file");
+  ASSERT_EQ(xfile.status, 200);
+  auto reader = importexport::OpenXlsxReaderFromMemory(xfile.body, {});
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  importexport::Row row;
+  int rows = 0;
+  while (*(*reader)->Next(row)) ++rows;
+  EXPECT_EQ(rows, 3);
+
+  RunScenarios(app_, {
+      {"unknown export", "GET", "/api/v1/exports/1", "", 404, {"not_found"}},
+      {"unknown export file", "GET", "/api/v1/exports/1/file", "", 404, {"not_found"}},
+      {"job with a bad column", "POST", "/api/v1/exports", R"({"columns":["shoe"]})", 422, {}, TestApp::kAdminToken, Names("columns")},
+      {"job with a bad filter", "POST", "/api/v1/exports", R"({"q":"shoe:1"})", 400, {}, TestApp::kAdminToken, Names("q")},
+      {"job with an unknown member", "POST", "/api/v1/exports", R"({"colour":"red"})", 422, {}, TestApp::kAdminToken, Names("colour")},
+      {"job body malformed", "POST", "/api/v1/exports", "{", 400},
+  });
+
+  // 24 hours after it finished, the file is gone.
+  auto purged = app_.services().export_jobs->PurgeExpired(Now() + 25 * 3600 * kMicrosPerSecond);
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(*purged, 2);
+  EXPECT_EQ(app_.Call("GET", "/api/v1/exports/" + id).status, 404);
+  EXPECT_EQ(app_.Call("GET", "/api/v1/exports/" + id + "/file").status, 404);
 }
 
 }  // namespace

@@ -651,6 +651,19 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
   const std::string done = "/api/v1/jobs/" + IdToString(*done_job);
   const std::string waiting = "/api/v1/jobs/" + IdToString(*waiting_job);
 
+  // A finished export job, for its status and file routes.
+  std::string export_job;
+  {
+    Reply started = app_.Call("POST", "/api/v1/exports", R"({"columns":["email"]})");
+    ASSERT_EQ(started.status, 202) << started.body;
+    export_job = Id(started);
+    for (int i = 0; i < 300; ++i) {
+      Reply r = app_.Call("GET", "/api/v1/exports/" + export_job);
+      if (r.json.is_object() && r.json.at("state") == "succeeded") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
   const std::vector<Probe> probes = {
       {"health", "GET", "/healthz", "/healthz", "", 200, ""},
       {"metrics", "GET", "/metrics", "/metrics", "", 200},
@@ -832,6 +845,14 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
       {"export bad filter", "GET", "/api/v1/exports", "/api/v1/exports?q=colour:red", "", 400},
       {"export bad column", "GET", "/api/v1/exports", "/api/v1/exports?columns=colour", "", 422},
       {"export unknown view", "GET", "/api/v1/exports", "/api/v1/exports?view=1", "", 404},
+      {"start export job", "POST", "/api/v1/exports", "/api/v1/exports",
+       R"({"q":"industry:Retail","sort":"email","columns":["email","tags"],"format":"csv","delimiter":";","bom":false,"protect":true})", 202},
+      {"start export job bad column", "POST", "/api/v1/exports", "/api/v1/exports", R"({"columns":"colour"})", 422},
+      {"start export job malformed", "POST", "/api/v1/exports", "/api/v1/exports", "{", 400},
+      {"export job", "GET", "/api/v1/exports/{id}", "/api/v1/exports/" + export_job, "", 200},
+      {"unknown export job", "GET", "/api/v1/exports/{id}", "/api/v1/exports/1", "", 404},
+      {"export job file", "GET", "/api/v1/exports/{id}/file", "/api/v1/exports/" + export_job + "/file", "", 200},
+      {"unknown export job file", "GET", "/api/v1/exports/{id}/file", "/api/v1/exports/1/file", "", 404},
 
       {"jobs", "GET", "/api/v1/jobs", "/api/v1/jobs?limit=1", "", 200},
       {"jobs by state and kind", "GET", "/api/v1/jobs", "/api/v1/jobs?state=succeeded&kind=test.probe", "", 200},
