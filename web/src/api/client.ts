@@ -44,6 +44,10 @@ let unauthenticatedListener: (() => void) | null = null;
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
+// For requests the typed client cannot make (a file upload with progress, through XHR).
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
 export function onUnauthenticated(listener: (() => void) | null): void {
   unauthenticatedListener = listener;
 }

@@ -1,4 +1,4 @@
-// Settings: custom fields, tags, users and roles, API tokens. Each section is one component
+// Settings: custom fields, tags, users and roles, API tokens, Import Data (features/imports/). Each section is one component
 // over its existing endpoints; admin-only actions answer 403 for members, shown as errors.
 import { type FormEvent, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
@@ -8,12 +8,14 @@ import { Link, useDocumentTitle } from '../../app/router';
 import { useMe } from '../../app/session';
 import { EmptyState, ErrorState, LoadingState, useAsync } from '../../ui/components';
 import { formatCount, formatDate, relativeTime } from '../../ui/format';
+import { ImportWizard } from '../imports/ImportWizard';
 
 const SECTIONS = [
   { key: 'fields', label: 'Custom fields' },
   { key: 'tags', label: 'Tags' },
   { key: 'users', label: 'Users' },
   { key: 'tokens', label: 'API tokens' },
+  { key: 'import', label: 'Import Data' },
 ];
 
 export function SettingsPage({ section }: { section: string }) {
@@ -31,6 +33,7 @@ export function SettingsPage({ section }: { section: string }) {
       {current.key === 'tags' && <TagsSettings />}
       {current.key === 'users' && <UsersSettings />}
       {current.key === 'tokens' && <TokensSettings />}
+      {current.key === 'import' && <ImportWizard />}
     </div>
   );
 }
