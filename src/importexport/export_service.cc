@@ -64,6 +64,7 @@ std::string_view Canonical(std::string_view key) {
   if (key == "created") return "created_at";
   if (key == "updated") return "updated_at";
   if (key == "last_activity") return "last_activity_at";
+  if (key == "score_band") return "band";  // saved views name it so
   return key;
 }
 

@@ -11,7 +11,7 @@
 //   by ", "), "custom.<key>" for each custom field (the bare key is accepted on input), and the
 //   read-only "created_at", "updated_at", "last_activity_at", "id", "band", "phone_e164",
 //   "mobile_e164". Aliases accepted on input: stage, score, source, created, updated,
-//   last_activity. "all" = every built-in, additional_emails, company, owner, tags, every custom
+//   last_activity, score_band. "all" = every built-in, additional_emails, company, owner, tags, every custom
 //   field, created_at, updated_at (kAllColumns). No columns = kDefaultColumns.
 // Values are each field's text form (fields::FormatText; stages by name, timestamps ISO 8601
 // UTC); numbers, dates, timestamps and booleans are typed for .xlsx (export_table.h).
