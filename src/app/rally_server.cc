@@ -16,6 +16,7 @@
 #include "api/contacts_api.h"
 #include "api/custom_fields_api.h"
 #include "api/exports_api.h"
+#include "api/imports_api.h"
 #include "api/jobs_api.h"
 #include "api/openapi.h"
 #include "api/bulk_api.h"
@@ -96,6 +97,7 @@ RallyServer::RallyServer(std::unique_ptr<Services> services, ServeOptions option
   api::AddViewsRoutes(r, auth, *s.views);
   api::AddBulkRoutes(r, auth, *s.bulk);
   api::AddExportsRoutes(r, auth, *s.exports, *s.export_jobs, s.views.get());
+  api::AddImportsRoutes(r, auth, *s.imports, *s.jobs);
   api::AddJobsRoutes(r, auth, *s.jobs);
   if (impl_->options.test_jobs) RegisterTestJobs(r, auth, *s.jobs);
   // The runner OpenServices built, with this server's options (it is not started yet).

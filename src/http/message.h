@@ -32,6 +32,9 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
+  // For routes with BodyOptions::to_file (router.h): the body's temporary file (body is then
+  // empty); the server removes it after the handler returns.
+  std::string body_file;
   std::string request_id;   // from X-Request-Id when sane, else generated
   std::string remote_addr;  // "127.0.0.1:53122"
   std::map<std::string, std::string, std::less<>> path_params;  // filled by the router

@@ -34,6 +34,7 @@ struct Router::Impl {
     std::string pattern;
     std::vector<std::string> param_names;  // in path order
     Handler handler;
+    BodyOptions body;
   };
 
   // A trie over path segments. Literal children are tried before the placeholder child, with
@@ -121,6 +122,23 @@ struct Router::Impl {
 
 Router::Router() : impl_(std::make_unique<Impl>()) {}
 Router::~Router() = default;
+
+void Router::Add(Method method, std::string pattern, Handler handler, BodyOptions body) {
+  Add(method, pattern, std::move(handler));
+  impl_->routes.back().body = body;
+}
+
+BodyOptions Router::BodyOptionsFor(const Request& req) const {
+  Impl::Match match;
+  if (!impl_->MatchRequest(req, match) || match.route < 0) return {};
+  return impl_->routes[match.route].body;
+}
+
+uint64_t Router::LargestBodyLimit() const {
+  uint64_t out = 0;
+  for (const Impl::Route& r : impl_->routes) out = std::max(out, r.body.max_bytes);
+  return out;
+}
 
 void Router::Add(Method method, std::string pattern, Handler handler) {
   if (pattern.empty() || pattern.front() != '/') {

@@ -24,6 +24,15 @@ struct RouteInfo {
   std::string pattern;  // "/api/v1/contacts/{id}"
 };
 
+// How the server reads the body of a route's requests. The default (the server's
+// max_body_bytes, into Request::body) suits every JSON route; uploads set both.
+struct BodyOptions {
+  uint64_t max_bytes = 0;  // this route's body limit (413 past it); 0 = the server's
+  // Stream the body to a temporary file, named by Request::body_file and removed once the
+  // handler returns, instead of holding it in Request::body.
+  bool to_file = false;
+};
+
 class Router {
  public:
   Router();
@@ -35,6 +44,13 @@ class Router {
   // and each placeholder is a whole segment ("{id}", not "x{id}"). Violations are bugs and
   // throw std::invalid_argument at start-up.
   void Add(Method method, std::string pattern, Handler handler);
+  void Add(Method method, std::string pattern, Handler handler, BodyOptions body);
+
+  // The body options of the route `req` (method and target set, body not read yet) reaches;
+  // the defaults when it reaches none. And the largest max_bytes of any route (0 when none
+  // sets one), which the server needs before it knows the route.
+  BodyOptions BodyOptionsFor(const Request& req) const;
+  uint64_t LargestBodyLimit() const;
 
   // Called, instead of the 404 answer, for requests whose path matches no pattern at all (any
   // method; a path with routes but not this method still gets 405). The web UI's static files

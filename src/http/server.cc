@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -334,8 +335,10 @@ net::awaitable<bool> Server::Impl::ServeOne(Connection& conn, beast::flat_buffer
   parser.header_limit(static_cast<uint32_t>(std::min<size_t>(opts.max_header_bytes, UINT32_MAX)));
   // The parser refuses a Content-Length over the limit as soon as the header is complete
   // (error::body_limit from async_read_header, before any body byte is read), and counts
-  // chunked bodies as they arrive.
-  parser.body_limit(opts.max_body_bytes);
+  // chunked bodies as they arrive. Until the route is known the limit is the largest any
+  // route allows (uploads); the route's own limit is applied once the header is in.
+  const uint64_t largest_limit = std::max<uint64_t>(opts.max_body_bytes, router.LargestBodyLimit());
+  parser.body_limit(largest_limit);
 
   stream.expires_after(opts.read_timeout);
   auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
@@ -346,7 +349,7 @@ net::awaitable<bool> Server::Impl::ServeOne(Connection& conn, beast::flat_buffer
   }
   if (ec == bhttp::error::body_limit) {
     co_await Refuse(conn, parser, 413, "too_large",
-                    "request body larger than " + std::to_string(opts.max_body_bytes) + " bytes");
+                    "request body larger than " + std::to_string(largest_limit) + " bytes");
     co_return false;
   }
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
@@ -359,6 +362,31 @@ net::awaitable<bool> Server::Impl::ServeOne(Connection& conn, beast::flat_buffer
     co_return false;
   }
 
+  // The route decides the body's limit and whether it goes to a file (router.h BodyOptions).
+  BodyOptions body_options;
+  {
+    Request probe;
+    probe.method = FromVerb(parser.get().method());
+    if (SetTarget(probe, std::string(parser.get().target())).ok()) {
+      body_options = router.BodyOptionsFor(probe);
+    }
+  }
+  const uint64_t body_limit = body_options.max_bytes ? body_options.max_bytes : opts.max_body_bytes;
+  if (auto length = parser.content_length(); length && *length > body_limit) {
+    co_await Refuse(conn, parser, 413, "too_large",
+                    "request body larger than " + std::to_string(body_limit) + " bytes");
+    co_return false;
+  }
+  parser.body_limit(body_limit);
+  // A body streamed to a file: removed whatever happens once this request is done.
+  struct BodyFile {
+    std::string path;
+    ~BodyFile() {
+      std::error_code ignored;
+      if (!path.empty()) std::filesystem::remove(path, ignored);
+    }
+  } body_file;
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser;
   if (!parser.is_done()) {
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
       bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
@@ -366,11 +394,33 @@ net::awaitable<bool> Server::Impl::ServeOne(Connection& conn, beast::flat_buffer
       auto [wec, wn] = co_await bhttp::async_write(stream, cont, kNoThrow);
       if (wec) co_return false;
     }
-    stream.expires_after(opts.read_timeout);
-    auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+    beast::error_code bec;
+    if (body_options.to_file) {
+      // Large uploads: straight to disk, the read timeout applying to each read rather than to
+      // the whole body (a 1 GiB upload takes longer than one read_timeout).
+      file_parser.emplace(std::move(parser));
+      file_parser->body_limit(body_limit);
+      body_file.path = (std::filesystem::temp_directory_path() / ("rally-upload-" + ids.Next())).string();
+      file_parser->get().body().open(body_file.path.c_str(), beast::file_mode::write, bec);
+      if (bec) {
+        body_file.path.clear();
+        log::Error("cannot create an upload file: " + bec.message());
+        co_return false;
+      }
+      while (!bec && !file_parser->is_done()) {
+        stream.expires_after(opts.read_timeout);
+        auto [rec, rn] = co_await bhttp::async_read_some(stream, buffer, *file_parser, kNoThrow);
+        bec = rec;
+      }
+      if (!bec) file_parser->get().body().close();
+    } else {
+      stream.expires_after(opts.read_timeout);
+      auto [rec, bn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+      bec = rec;
+    }
     if (bec == bhttp::error::body_limit) {
       co_await Refuse(conn, parser, 413, "too_large",
-                      "request body larger than " + std::to_string(opts.max_body_bytes) + " bytes");
+                      "request body larger than " + std::to_string(body_limit) + " bytes");
       co_return false;
     }
     if (bec) {
@@ -386,7 +436,9 @@ net::awaitable<bool> Server::Impl::ServeOne(Connection& conn, beast::flat_buffer
 
   Outcome outcome;
   outcome.start = SteadyClock::now();
-  bhttp::request<bhttp::string_body> msg = parser.release();
+  bhttp::request<bhttp::string_body> msg =
+      file_parser ? bhttp::request<bhttp::string_body>(std::move(file_parser->release().base()))
+                  : parser.release();
   Request req;
   req.method = FromVerb(msg.method());
   Status target_ok = SetTarget(req, std::string(msg.target()));
@@ -399,6 +451,7 @@ net::awaitable<bool> Server::Impl::ServeOne(Connection& conn, beast::flat_buffer
     req.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   req.body = std::move(msg.body());
+  req.body_file = body_file.path;
   req.remote_addr = conn.remote;
   std::optional<std::string_view> given_id = req.Header("x-request-id");
   req.request_id = given_id && IsSaneRequestId(*given_id) ? std::string(*given_id) : ids.Next();

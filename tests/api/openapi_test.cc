@@ -535,8 +535,16 @@ class OpenApiTest : public ::testing::Test {
     } else if (response->get_object().contains("content") && r.status != 204) {
       problems.push_back("response " + code + " documents content but the reply has none");
     }
-    // A body the server accepted must be one the document accepts.
-    if (r.status < 300 && !p.body.empty()) {
+    // A body the server accepted must be one the document accepts (JSON ones against their
+    // schema; uploads of other types must at least be a documented media type).
+    std::string sent_type = "application/json";
+    for (const auto& [name, value] : p.headers)
+      if (Lower(name) == "content-type") sent_type = Lower(value.substr(0, value.find(';')));
+    if (r.status < 300 && !p.body.empty() && sent_type != "application/json") {
+      const json::value* rb = op->if_contains("requestBody");
+      if (!rb || !ResolvePointer(*Deref(doc_, *rb), "#/content/" + Escape(sent_type)))
+        problems.push_back("the operation documents no " + sent_type + " request body");
+    } else if (r.status < 300 && !p.body.empty()) {
       const json::value* rb = op->if_contains("requestBody");
       const json::value* media = rb ? ResolvePointer(*Deref(doc_, *rb), "#/content/application~1json") : nullptr;
       if (!media) {
@@ -649,6 +657,22 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_EQ(queue.Get(app_.workspace_id(), *done_job)->state, jobs::JobState::kSucceeded) << "the server runs jobs";
   const std::string done = "/api/v1/jobs/" + IdToString(*done_job);
+
+  // Imports: one uploaded and left waiting, one run to the end (by its job) for revert.
+  const std::vector<std::pair<std::string, std::string>> csv_type = {{"Content-Type", "text/csv"}};
+  const std::string import_csv = "Email,Name,Industry\r\nz@x.io,Zed Zulu,Retail\r\nnot-an-email,Bad,\r\n";
+  std::string waiting_import, done_import;
+  for (std::string* id : {&waiting_import, &done_import}) {
+    Reply r = app_.Call("POST", "/api/v1/imports?file_name=z.csv", import_csv, TestApp::kAdminToken, csv_type);
+    ASSERT_EQ(r.status, 201) << r.body;
+    *id = "/api/v1/imports/" + Id(r);
+  }
+  ASSERT_EQ(app_.Call("POST", done_import + "/start").status, 202);
+  for (int i = 0; i < 1000 && app_.Call("GET", done_import).json.at("state") != "succeeded"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(app_.Call("GET", done_import).json.at("state"), "succeeded");
+  const std::string mapping = Post("/api/v1/import-mappings",
+                                   R"({"name":"probe","headers":["Email","Name"],"mapping":{"Email":"email","Name":"full_name"}})");
   const std::string waiting = "/api/v1/jobs/" + IdToString(*waiting_job);
 
   // A finished export job, for its status and file routes.
@@ -865,6 +889,44 @@ TEST_F(OpenApiTest, RepliesAndRequestsMatchTheDocument) {
       {"cancel job", "POST", "/api/v1/jobs/{id}/cancel", waiting + "/cancel", "", 200},
       {"cancel a succeeded job", "POST", "/api/v1/jobs/{id}/cancel", done + "/cancel", "", 409},
       {"cancel unknown job", "POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/1/cancel", "", 404},
+
+      {"upload", "POST", "/api/v1/imports", "/api/v1/imports?file_name=a.csv&options=%7B%22mode%22%3A%22create_only%22%7D",
+       import_csv, 201, TestApp::kAdminToken, csv_type},
+      {"upload multipart", "POST", "/api/v1/imports", "/api/v1/imports",
+       "--XyZ\r\nContent-Disposition: form-data; name=\"options\"\r\n\r\n{\"tags\":[\"fair\"]}\r\n"
+       "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+           import_csv + "\r\n--XyZ--\r\n",
+       201, TestApp::kAdminToken, {{"Content-Type", "multipart/form-data; boundary=XyZ"}}},
+      {"upload empty", "POST", "/api/v1/imports", "/api/v1/imports", "", 400, TestApp::kAdminToken, csv_type},
+      {"upload bad options", "POST", "/api/v1/imports", "/api/v1/imports?options=%7B%22mode%22%3A1%7D", import_csv, 422,
+       TestApp::kAdminToken, csv_type},
+      {"imports", "GET", "/api/v1/imports", "/api/v1/imports?limit=1", "", 200},
+      {"imports bad cursor", "GET", "/api/v1/imports", "/api/v1/imports?cursor=x", "", 422},
+      {"import", "GET", "/api/v1/imports/{id}", done_import, "", 200},
+      {"unknown import", "GET", "/api/v1/imports/{id}", "/api/v1/imports/1", "", 404},
+      {"preview", "POST", "/api/v1/imports/{id}/preview", waiting_import + "/preview", R"({"mapping":{"Name":"full_name"}})", 200},
+      {"preview bad mapping", "POST", "/api/v1/imports/{id}/preview", waiting_import + "/preview", R"({"mapping":{"Name":"colour"}})", 422},
+      {"dry run", "POST", "/api/v1/imports/{id}/dry-run", waiting_import + "/dry-run", R"({"tags":["fair"]})", 200},
+      {"dry run of a finished import", "POST", "/api/v1/imports/{id}/dry-run", done_import + "/dry-run", "", 409},
+      {"start bad options", "POST", "/api/v1/imports/{id}/start", waiting_import + "/start", R"({"mode":"sideways"})", 422},
+      {"start twice", "POST", "/api/v1/imports/{id}/start", done_import + "/start", "", 409},
+      {"errors.csv", "GET", "/api/v1/imports/{id}/errors.csv", done_import + "/errors.csv", "", 200},
+      {"fields", "GET", "/api/v1/imports/fields", "/api/v1/imports/fields", "", 200},
+      {"template.csv", "GET", "/api/v1/imports/template.csv", "/api/v1/imports/template.csv", "", 200},
+      {"template.xlsx", "GET", "/api/v1/imports/template.xlsx", "/api/v1/imports/template.xlsx", "", 200},
+      {"revert as member", "POST", "/api/v1/imports/{id}/revert", done_import + "/revert", "", 403, member_token},
+      {"revert", "POST", "/api/v1/imports/{id}/revert", done_import + "/revert", "", 200},
+      {"revert unfinished", "POST", "/api/v1/imports/{id}/revert", waiting_import + "/revert", "", 409},
+      {"cancel import", "POST", "/api/v1/imports/{id}/cancel", waiting_import + "/cancel", "", 200},
+      {"cancel reverted import", "POST", "/api/v1/imports/{id}/cancel", done_import + "/cancel", "", 409},
+      {"start canceled", "POST", "/api/v1/imports/{id}/start", waiting_import + "/start", "", 409},
+      {"mappings", "GET", "/api/v1/import-mappings", "/api/v1/import-mappings?header_hash=0", "", 200},
+      {"save mapping", "POST", "/api/v1/import-mappings", "/api/v1/import-mappings",
+       R"({"name":"other","headers":["E"],"mapping":{"E":"email"}})", 201},
+      {"save bad mapping", "POST", "/api/v1/import-mappings", "/api/v1/import-mappings",
+       R"({"name":"bad","headers":["E"],"mapping":{"E":"colour"}})", 422},
+      {"delete mapping", "DELETE", "/api/v1/import-mappings/{id}", "/api/v1/import-mappings/" + mapping, "", 204},
+      {"delete unknown mapping", "DELETE", "/api/v1/import-mappings/{id}", "/api/v1/import-mappings/1", "", 404},
 
       // Last: it ends the session the probes above used.
       {"logout", "POST", "/api/v1/auth/logout", "/api/v1/auth/logout", "", 204, "", {cookie, csrf}},
