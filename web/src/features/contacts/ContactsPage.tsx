@@ -199,16 +199,19 @@ export function ContactsPage() {
           onOpen={(c) => navigate(`/contacts/${c.id}`)}
           onNearEnd={list.loadMore}
           selected={selected}
-          onToggle={(id) => setSelected((s) => {
-            const n = new Set(s);
-            if (n.has(id)) n.delete(id);
-            else n.add(id);
-            return n;
-          })}
+          onToggle={(id) => {
+            setAllMatching(false); // a row chosen by hand: back to the chosen rows
+            setSelected((s) => {
+              const n = new Set(s);
+              if (n.has(id)) n.delete(id);
+              else n.add(id);
+              return n;
+            });
+          }}
           onToggleAll={() => {
-          setAllMatching(false);
-          setSelected((s) => (s.size > 0 && list.rows.every((r) => s.has(r.id ?? '')) ? new Set() : new Set(list.rows.map((r) => r.id ?? ''))));
-        }}
+            setAllMatching(false);
+            setSelected((s) => (s.size > 0 && list.rows.every((r) => s.has(r.id ?? '')) ? new Set() : new Set(list.rows.map((r) => r.id ?? ''))));
+          }}
           footer={footer}
           emptyState={empty}
           loadingMore={list.loading && list.rows.length > 0}
