@@ -47,6 +47,8 @@ export function ViewsPanel({ current, onMessage }: { current: ContactsView; onMe
   // After a save the server's canonical filter text replaces what was typed, so the view on
   // screen and the stored one compare equal.
   const saved = (v: SavedView) => {
+    // The answer replaces the listed view at once (no "changed" flash while the list reloads).
+    if (list.data) list.setData({ ...list.data, data: [...list.data.data.filter((x) => x.id !== v.id), v] });
     list.reload();
     navigate(savedViewUrl(v), { replace: true });
   };
@@ -69,8 +71,8 @@ export function ViewsPanel({ current, onMessage }: { current: ContactsView; onMe
         {v.visibility === 'shared' && v.owner_id === me.user.id && <span className="badge">shared</span>}
       </button>
       {canChange(v) && <ViewMenu view={v} onChanged={(nv) => {
-        list.reload();
-        if (nv && nv.id === current.view) navigate(savedViewUrl(nv), { replace: true });
+        if (nv && nv.id === current.view) saved(nv);
+        else list.reload();
       }} onDeleted={() => {
         list.reload();
         onMessage(`Deleted view “${v.name}”`);
