@@ -2,7 +2,7 @@
 // list scrolled through a million contacts costs what a screenful costs. Headers sort on click
 // and reorder by dragging; the keyboard moves an active row (arrows, Page Up/Down, Home/End),
 // Enter opens it, Space selects it.
-import { type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Contact } from '../../api/generated/schema';
 import type { Column } from './columns';
 
@@ -113,7 +113,7 @@ export function ContactTable(p: Props) {
   };
 
   const totalWidth = 40 + p.columns.reduce((s, c) => s + c.width, 0);
-  const allSelected = p.rows.length > 0 && p.rows.every((r) => p.selected.has(r.id ?? ''));
+  const allSelected = useMemo(() => p.rows.length > 0 && p.rows.every((r) => p.selected.has(r.id ?? '')), [p.rows, p.selected]);
   const activeRow = p.rows[active];
 
   return (
@@ -185,31 +185,9 @@ export function ContactTable(p: Props) {
             {p.rows.slice(first, last).map((c, k) => {
               const i = first + k;
               const id = c.id ?? '';
-              const sel = p.selected.has(id);
               return (
-                <div
-                  key={id}
-                  id={`row-${id}`}
-                  role="row"
-                  aria-selected={sel}
-                  className={`grid-row${i === active ? ' active' : ''}${sel ? ' selected' : ''}`}
-                  style={{ top: i * ROW_H }}
-                  onClick={(e) => {
-                    if ((e.target as HTMLElement).closest('input')) return;
-                    setActive(i);
-                    p.onOpen(c);
-                  }}
-                  data-testid="contact-row"
-                >
-                  <div className="cell check" role="gridcell">
-                    <input type="checkbox" aria-label={`Select ${c.email}`} checked={sel} onChange={() => p.onToggle(id)} />
-                  </div>
-                  {p.columns.map((col) => (
-                    <div key={col.key} className="cell" role="gridcell" style={{ width: col.width }} data-col={col.key}>
-                      {col.render(c)}
-                    </div>
-                  ))}
-                </div>
+                <Row key={id} c={c} i={i} active={i === active} selected={p.selected.has(id)} columns={p.columns}
+                  onOpen={p.onOpen} onToggle={p.onToggle} setActive={setActive} />
               );
             })}
             {p.loadingMore && (
@@ -224,3 +202,37 @@ export function ContactTable(p: Props) {
     </div>
   );
 }
+
+// One row. Memoized: a scroll re-renders the table every frame, but only the rows that come
+// into view render (the others keep their contact, position and selection), so a frame costs
+// the rows scrolled in, not the screenful.
+const Row = memo(function Row({ c, i, active, selected, columns, onOpen, onToggle, setActive }: {
+  c: Contact; i: number; active: boolean; selected: boolean; columns: Column[];
+  onOpen: (c: Contact) => void; onToggle: (id: string) => void; setActive: (i: number) => void;
+}) {
+  const id = c.id ?? '';
+  return (
+    <div
+      id={`row-${id}`}
+      role="row"
+      aria-selected={selected}
+      className={`grid-row${active ? ' active' : ''}${selected ? ' selected' : ''}`}
+      style={{ top: i * ROW_H }}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest('input')) return;
+        setActive(i);
+        onOpen(c);
+      }}
+      data-testid="contact-row"
+    >
+      <div className="cell check" role="gridcell">
+        <input type="checkbox" aria-label={`Select ${c.email}`} checked={selected} onChange={() => onToggle(id)} />
+      </div>
+      {columns.map((col) => (
+        <div key={col.key} className="cell" role="gridcell" style={{ width: col.width }} data-col={col.key}>
+          {col.render(c)}
+        </div>
+      ))}
+    </div>
+  );
+});

@@ -2,6 +2,7 @@
 // column chooser, and actions on selected rows. The whole view is in the URL (viewState.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/client';
+import type { Contact } from '../../api/generated/schema';
 import { invalidate, useMeta } from '../../api/meta';
 import { Link, navigate, useDocumentTitle, useLocation } from '../../app/router';
 import { EmptyState, ErrorState, LoadingState, Popover, Spinner, Toast } from '../../ui/components';
@@ -16,6 +17,8 @@ import { ExportMenu } from './ExportMenu';
 import { ContactTable } from './ContactTable';
 import { useContactList } from './useContactList';
 import { apiQuery, type ContactsView, viewFromQuery, viewToQuery } from './viewState';
+
+const NONE: never[] = [];
 
 export function ContactsPage() {
   useDocumentTitle('Contacts');
@@ -105,6 +108,21 @@ export function ContactsPage() {
     </EmptyState>
   );
 
+  // Stable callbacks: the table's rows and the filter bar are memoized, so a page of rows
+  // arriving while the table scrolls re-renders only what changed.
+  const showMessage = useCallback((message: string) => setToast({ message }), []);
+  const setFilter = useCallback((q: string) => setView({ q }), [setView]);
+  const openContact = useCallback((c: Contact) => navigate(`/contacts/${c.id}`), []);
+  const toggleRow = useCallback((id: string) => {
+    setAllMatching(false); // a row chosen by hand: back to the chosen rows
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  }, []);
+
   const allLoadedSelected = list.rows.length > 0 && list.rows.every((r) => selected.has(r.id ?? ''));
   const moreMatch = typeof list.count === 'number' ? list.count > list.rows.length : !list.done;
   const [progress, setProgress] = useState<JobProgress | null>(null);
@@ -147,7 +165,7 @@ export function ContactsPage() {
 
   return (
     <div className="contacts-layout">
-      <ViewsPanel current={view} onMessage={(message) => setToast({ message })} />
+      <ViewsPanel current={view} onMessage={showMessage} />
       <div className="page" style={{ height: '100%' }}>
         <div className="page-head">
           <h1>Contacts</h1>
@@ -171,7 +189,7 @@ export function ContactsPage() {
             {!search && <kbd aria-hidden="true">/</kbd>}
           </div>
         </div>
-        <FilterBar value={view.q} onChange={(q) => setView({ q })} customFields={customFields ?? []} tags={tags ?? []} users={users ?? []} error={filterError} />
+        <FilterBar value={view.q} onChange={setFilter} customFields={customFields ?? NONE} tags={tags ?? NONE} users={users ?? NONE} error={filterError} />
         {(selected.size > 0 || allMatching) && (
           <BulkBar
             selectedCount={selected.size}
@@ -196,18 +214,10 @@ export function ContactsPage() {
             cols.splice(cols.indexOf(to) + (view.cols.indexOf(from) < view.cols.indexOf(to) ? 1 : 0), 0, from);
             setView({ cols });
           }}
-          onOpen={(c) => navigate(`/contacts/${c.id}`)}
+          onOpen={openContact}
           onNearEnd={list.loadMore}
           selected={selected}
-          onToggle={(id) => {
-            setAllMatching(false); // a row chosen by hand: back to the chosen rows
-            setSelected((s) => {
-              const n = new Set(s);
-              if (n.has(id)) n.delete(id);
-              else n.add(id);
-              return n;
-            });
-          }}
+          onToggle={toggleRow}
           onToggleAll={() => {
             setAllMatching(false);
             setSelected((s) => (s.size > 0 && list.rows.every((r) => s.has(r.id ?? '')) ? new Set() : new Set(list.rows.map((r) => r.id ?? ''))));

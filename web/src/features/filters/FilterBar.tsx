@@ -1,7 +1,7 @@
 // The filter bar: chips built from a menu of fields, each with an editor fit for its type, and
 // the same filter as editable text below them. The chips and the text are two views of one
 // string (filterModel.ts); `value`/`onChange` carry that string, which the page keeps in the URL.
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, memo, useEffect, useMemo, useState } from 'react';
 import type { CustomField, Tag, User } from '../../api/generated/schema';
 import { Popover } from '../../ui/components';
 import { BAND_LABELS, BANDS, STAGE_LABELS, STAGES } from '../../ui/format';
@@ -53,7 +53,8 @@ type Props = {
   error?: string | null;
 };
 
-export function FilterBar({ value, onChange, customFields, tags, users, error }: Props) {
+// Memoized: the Contacts page re-renders as pages of rows arrive, the filter bar need not.
+export const FilterBar = memo(function FilterBar({ value, onChange, customFields, tags, users, error }: Props) {
   const chips = useMemo(() => parseFilter(value), [value]);
   const specs = useMemo(() => fieldSpecs(customFields, tags, users), [customFields, tags, users]);
   const [editing, setEditing] = useState<number | 'new' | null>(null);
@@ -156,7 +157,7 @@ export function FilterBar({ value, onChange, customFields, tags, users, error }:
       {error && <div id="filter-error" className="field-error" role="alert">{error}</div>}
     </div>
   );
-}
+});
 
 function ChipView({ chip, label, open, onOpen, onClose, onRemove, editor }: {
   chip: Chip; label: string; open: boolean; onOpen: () => void; onClose: () => void; onRemove: () => void; editor: React.ReactNode;
