@@ -186,7 +186,10 @@ ColumnMapping SuggestMapping(std::span<const std::string> header,
     std::string norm = NormalizeHeader(header[i]);
     if (norm.empty()) continue;
     std::string target;
-    if (auto it = by_name.find(norm); it != by_name.end()) target = it->second;
+    // "custom.<key>": Rally's own export and the template's key form.
+    std::string lower = Lower(header[i]);
+    if (lower.starts_with("custom.") && FindCustom(custom, lower.substr(7))) target = lower;
+    else if (auto it = by_name.find(norm); it != by_name.end()) target = it->second;
     else if (auto s = Synonyms().find(norm); s != Synonyms().end()) target = s->second;
     else if (linkedin_export && norm == "url") target = "linkedin";
     if (target.empty()) continue;

@@ -57,6 +57,8 @@ TEST(ColumnMappingTest, SuggestsFieldsForTheHeadersOfCommonExports) {
       {"custom fields by key and label, accents and case ignored",
        {"EMAIL", "industry", "Yearly Revenue", "Indústry"}, "email,custom.industry,custom.annual_revenue,-"},
       {"a URL column outside a LinkedIn export stays unmapped", {"Email", "URL"}, "email,-"},
+      {"Rally's own key forms", {"email", "first_name", "custom.annual_revenue", "custom.nope"},
+       "email,first_name,custom.annual_revenue,-"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.source);
