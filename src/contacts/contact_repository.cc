@@ -457,6 +457,29 @@ Status ContactRepository::UpdateMany(storage::Transaction& tx, Id ws,
   return Status::Ok();
 }
 
+Status ContactRepository::TouchMany(storage::Transaction& tx, Id ws,
+                                    std::span<const ContactRow> rows) {
+  if (rows.empty()) return Status::Ok();
+  static constexpr storage::RowColumn kColumns[] = {{"id", storage::ColumnType::kInt},
+                                                    {"updated_at", storage::ColumnType::kInt}};
+  storage::Rows values(kColumns);
+  values.Reserve(rows.size());
+  for (const ContactRow& r : rows) {
+    values.Push(r.contact->id);
+    values.Push(r.contact->updated_at);
+  }
+  storage::Value params[] = {ws};
+  RALLY_ASSIGN_OR_RETURN(int64_t n, storage::ExecuteRows(tx,
+                                                         "UPDATE contacts SET updated_at = v.updated_at FROM "
+                                                         "{rows} WHERE contacts.workspace_id = ? AND "
+                                                         "contacts.id = v.id",
+                                                         params, values));
+  if (n != static_cast<int64_t>(rows.size())) {
+    return NotFound("updated " + std::to_string(n) + " of " + std::to_string(rows.size()) + " contacts");
+  }
+  return Status::Ok();
+}
+
 Status ContactRepository::DeleteEmails(storage::Transaction& tx, Id ws,
                                        std::span<const Id> contact_ids) {
   static constexpr storage::RowColumn kColumns[] = {{"id", storage::ColumnType::kInt}};

@@ -96,6 +96,8 @@ class ContactRepository {
   // Errors: not_found when one of the contacts is missing (the others were updated: the caller
   // fails its transaction).
   static Status UpdateMany(storage::Transaction& tx, Id ws, std::span<const ContactRow> rows);
+  // Writes only updated_at of each row (the rest is as stored). Errors as UpdateMany.
+  static Status TouchMany(storage::Transaction& tx, Id ws, std::span<const ContactRow> rows);
   // Deletes every contact_emails row of these contacts.
   static Status DeleteEmails(storage::Transaction& tx, Id ws, std::span<const Id> contact_ids);
   struct EmailAssignment {

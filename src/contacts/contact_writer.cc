@@ -289,8 +289,11 @@ Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const
   if (deferred_) {
     std::vector<timeline::Activity> activities;
     RecordWrite(before, after, diff, actor_, now_, activities, events_);
+    const bool row_changed =
+        before == nullptr || std::any_of(diff.changed_fields.begin(), diff.changed_fields.end(),
+                                         [](const std::string& f) { return f != "tags"; });
     Defer(before, after, std::move(primary_key), rows_differ,
-          rows_differ ? new_rows : std::vector<EmailRow>{}, std::move(activities));
+          rows_differ ? new_rows : std::vector<EmailRow>{}, std::move(activities), row_changed);
   } else {
     RALLY_RETURN_IF_ERROR(WriteNow(before, after, diff, primary_key, rows_differ, new_rows));
   }
@@ -391,7 +394,7 @@ Status ContactWriter::LoadCompanies(std::span<const std::string> names) {
 
 void ContactWriter::Defer(const Contact* before, const Contact& after, std::string primary_key,
                           bool emails_changed, std::vector<EmailRow> emails,
-                          std::vector<timeline::Activity> activities) {
+                          std::vector<timeline::Activity> activities, bool row_changed) {
   auto [it, fresh] = pending_index_.emplace(after.id, pending_.size());
   if (fresh) {
     Pending p;
@@ -403,6 +406,7 @@ void ContactWriter::Defer(const Contact* before, const Contact& after, std::stri
   Pending& p = pending_[it->second];
   p.after = after;
   p.email_key = std::move(primary_key);
+  p.row_changed = p.row_changed || row_changed;
   if (emails_changed) {
     p.emails_changed = true;
     p.emails = std::move(emails);
@@ -419,7 +423,7 @@ Status ContactWriter::Flush() {
     RALLY_RETURN_IF_ERROR(companies_.InsertNew(tx_, ws_, rows));
   }
   RALLY_RETURN_IF_ERROR(ContactRepository::InsertTags(tx_, ws_, new_relations_.tags, now_));
-  std::vector<ContactRepository::ContactRow> inserts, updates;
+  std::vector<ContactRepository::ContactRow> inserts, updates, touches;
   std::vector<Id> replaced_emails;
   std::vector<ContactRepository::EmailAssignment> emails;
   std::vector<ContactRepository::TagAssignment> tags_added, tags_removed;
@@ -428,7 +432,7 @@ Status ContactWriter::Flush() {
   };
   for (const Pending& p : pending_) {
     Id id = p.after.id;
-    (p.existed ? updates : inserts).push_back({&p.after, p.email_key});
+    (!p.existed ? inserts : p.row_changed ? updates : touches).push_back({&p.after, p.email_key});
     if (p.emails_changed) {
       if (p.existed) replaced_emails.push_back(id);
       for (size_t i = 0; i < p.emails.size(); ++i) {
@@ -442,6 +446,7 @@ Status ContactWriter::Flush() {
   }
   RALLY_RETURN_IF_ERROR(ContactRepository::InsertMany(tx_, ws_, inserts));
   RALLY_RETURN_IF_ERROR(ContactRepository::UpdateMany(tx_, ws_, updates));
+  RALLY_RETURN_IF_ERROR(ContactRepository::TouchMany(tx_, ws_, touches));
   // Every old email row goes before any new one is written, so an email moving between two
   // contacts of the batch never meets itself.
   RALLY_RETURN_IF_ERROR(ContactRepository::DeleteEmails(tx_, ws_, replaced_emails));

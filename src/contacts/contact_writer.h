@@ -105,9 +105,10 @@ class ContactWriter {
                   const std::string& primary_key, bool rows_differ,
                   std::span<const EmailRow> new_rows);
   // Queues the writes of one Apply (batch mode).
+  // `row_changed`: a column of the contacts row other than updated_at changes (not only tags).
   void Defer(const Contact* before, const Contact& after, std::string primary_key,
              bool emails_changed, std::vector<EmailRow> emails,
-             std::vector<timeline::Activity> activities);
+             std::vector<timeline::Activity> activities, bool row_changed);
 
   // A contact with writes queued: its row as stored before this writer (existed) and as it
   // must be written.
@@ -118,6 +119,9 @@ class ContactWriter {
     std::vector<TagRef> stored_tags;  // before this writer's first change
     bool emails_changed = false;
     std::vector<EmailRow> emails;  // when emails_changed
+    // Only updated_at differs from the stored row (a tag change, as bulk tagging makes): Flush
+    // writes that one column, so the row's other indexes are left alone.
+    bool row_changed = false;
   };
 
   storage::Transaction& tx_;

@@ -109,10 +109,16 @@ TEST_F(BulkActionServiceTest, InlineUpdateWritesTimelineEntriesAndEventsLikeSing
 
 TEST_F(BulkActionServiceTest, ShorthandActionsFiltersViewsAndIds) {
   std::vector<Id> ids = MakeContacts(4, R"(,"lead_score":60)");
+  const Micros created = contacts_->Get(kWs, ids[0])->updated_at;
   MustRun(R"({"ids":[")" + IdToString(ids[0]) + R"(",")" + IdToString(ids[1]) +
           R"("],"action":{"type":"add_tags","tags":["picked"]}})");
   EXPECT_EQ(Tags(ids[0]), "picked,lead");
   EXPECT_EQ(Tags(ids[2]), "lead");
+  // A tag-only change writes just updated_at of the row (ContactRepository::TouchMany).
+  auto tagged = contacts_->Get(kWs, ids[0]);
+  EXPECT_GT(tagged->updated_at, created);
+  EXPECT_EQ(tagged->lead_score, 60);
+  EXPECT_EQ(tagged->email, "c0@x.io");
   MustRun(R"({"filter":{"field":"tags","op":"has_any","value":["picked"]},"action":{"type":"set_stage","stage":"Qualified"}})");
   EXPECT_EQ(Tags(ids[1]), "picked,qualified");
   MustRun(R"({"q":"tag:picked","action":{"type":"remove_tags","tags":"picked"}})");
