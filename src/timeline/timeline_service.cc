@@ -78,7 +78,8 @@ Result<std::vector<ActorView>> TimelineService::RenderActors(storage::Connection
         break;
       }
       case ActorType::kSystem: name = "system"; break;
-      case ActorType::kImport: name = "import"; break;
+      // "by import #12": the import record the entry came from (importexport/).
+      case ActorType::kImport: name = a.actor.id ? "import #" + IdToString(a.actor.id) : "import"; break;
       case ActorType::kWorkflow: name = "workflow"; break;
       case ActorType::kEmailSync: name = "email sync"; break;
     }

@@ -89,7 +89,7 @@ TEST_F(TimelineServiceTest, RendersActors) {
   ASSERT_TRUE(page.ok());
   std::vector<std::string> names;
   for (const ActorView& a : page->actors) names.push_back(a.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"Ada Lovelace", "import", "system", "zapier",
+  EXPECT_EQ(names, (std::vector<std::string>{"Ada Lovelace", "import #77", "system", "zapier",
                                              "bob@example.com", "Ada Lovelace"}));
   json::object j = page->ToJson();
   EXPECT_TRUE(j["next_cursor"].is_null());
