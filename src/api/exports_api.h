@@ -21,8 +21,13 @@
 #include "api/authenticator.h"
 #include "http/router.h"
 
-namespace rally::importexport { class ExportService; class ExportJobs; }
-namespace rally::segments { class SavedViewService; }
+namespace rally::importexport {
+class ExportService;
+class ExportJobs;
+}  // namespace rally::importexport
+namespace rally::segments {
+class SavedViewService;
+}
 
 namespace rally::api {
 

@@ -27,7 +27,8 @@ struct ExportArgs {
 };
 
 Status RunExport(CliContext& ctx, const ExportArgs& args) {
-  RALLY_ASSIGN_OR_RETURN(importexport::ExportFormat format, importexport::ParseExportFormat(args.format));
+  RALLY_ASSIGN_OR_RETURN(importexport::ExportFormat format,
+                         importexport::ParseExportFormat(args.format));
   importexport::CsvOptions csv;
   RALLY_ASSIGN_OR_RETURN(csv.delimiter, importexport::ParseDelimiter(args.delimiter));
   csv.bom = args.bom;
@@ -52,7 +53,8 @@ Status RunExport(CliContext& ctx, const ExportArgs& args) {
         if (CaseFold(v.view.name) == CaseFold(args.view)) found = v.view;
       }
     }
-    if (!found) return Status(StatusCode::kNotFound, "no shared saved view named \"" + args.view + "\"");
+    if (!found)
+      return Status(StatusCode::kNotFound, "no shared saved view named \"" + args.view + "\"");
     request.filter = found->filter;
     request.sort = found->sort;
     request.columns = found->columns;
@@ -104,15 +106,17 @@ Status RunExport(CliContext& ctx, const ExportArgs& args) {
     std::filesystem::rename(tmp, args.output, ec);
     if (ec) return Unavailable("cannot rename " + tmp + " to " + args.output + ": " + ec.message());
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (ctx.options().json) {
     json::array cols;
     for (const auto& c : columns) cols.emplace_back(c.key);
-    ctx.PrintJson(json::object{{"file", to_stdout ? json::value(nullptr) : json::value(args.output)},
-                               {"format", importexport::ExportFormatName(format)},
-                               {"rows", *rows},
-                               {"columns", std::move(cols)},
-                               {"seconds", seconds}});
+    ctx.PrintJson(
+        json::object{{"file", to_stdout ? json::value(nullptr) : json::value(args.output)},
+                     {"format", importexport::ExportFormatName(format)},
+                     {"rows", *rows},
+                     {"columns", std::move(cols)},
+                     {"seconds", seconds}});
   } else if (!to_stdout) {
     std::fprintf(stderr, "exported %lld contacts to %s in %.1f s\n", static_cast<long long>(*rows),
                  args.output.c_str(), seconds);
@@ -126,7 +130,8 @@ void AddExportCommand(CLI::App& app, CliContext& ctx, int& exit_code) {
   auto args = std::make_shared<ExportArgs>();
   CLI::App* cmd = app.add_subcommand("export", "Export contacts as CSV or .xlsx");
   cmd->add_option("--filter", args->filter, "Filter in the filter language (narrows --view)");
-  cmd->add_option("--view", args->view, "A shared saved view (name or id): its filter, sort and columns");
+  cmd->add_option("--view", args->view,
+                  "A shared saved view (name or id): its filter, sort and columns");
   cmd->add_option("--columns", args->columns, "Comma-separated field keys, or all");
   cmd->add_option("--sort", args->sort, "Sort, e.g. -lead_score,last_name");
   cmd->add_option("--format", args->format, "csv (default) or xlsx");

@@ -17,8 +17,15 @@ Result<char> ParseDelimiter(std::string_view text, std::string_view field) {
 bool LooksLikeFormula(std::string_view text) {
   if (text.empty()) return false;
   switch (text.front()) {
-    case '=': case '+': case '-': case '@': case '\t': case '\r': return true;
-    default: return false;
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -90,20 +90,25 @@ bool Bool(const json::object& o, std::string_view key, bool fallback) {
 std::string FileName(ExportFormat f, Micros at) {
   std::string stamp;
   for (char c : FormatTimestamp(at).substr(0, 19)) {
-    if (c == 'T') stamp += '-';
-    else if (c != '-' && c != ':') stamp += c;
+    if (c == 'T')
+      stamp += '-';
+    else if (c != '-' && c != ':')
+      stamp += c;
   }
   return "contacts-" + stamp + "." + std::string(ExportFormatName(f));
 }
 
 constexpr std::string_view kSelect =
-    "SELECT id, format, file_name, file_size, chunk_count, row_count, created_at, finished_at, expires_at "
+    "SELECT id, format, file_name, file_size, chunk_count, row_count, created_at, finished_at, "
+    "expires_at "
     "FROM exports WHERE workspace_id = ? AND id = ?";
 
 }  // namespace
 
 json::object ExportRecord::ToJson() const {
-  auto time = [](const std::optional<Micros>& t) { return t ? json::value(FormatTimestamp(*t)) : json::value(nullptr); };
+  auto time = [](const std::optional<Micros>& t) {
+    return t ? json::value(FormatTimestamp(*t)) : json::value(nullptr);
+  };
   std::string id_text = IdToString(id);
   return json::object{
       {"id", id_text},
@@ -113,8 +118,9 @@ json::object ExportRecord::ToJson() const {
       {"progress", progress},
       {"file_name", file_name},
       {"file_size", file_size},
-      {"file_url", state == jobs::JobState::kSucceeded ? json::value("/api/v1/exports/" + id_text + "/file")
-                                                      : json::value(nullptr)},
+      {"file_url", state == jobs::JobState::kSucceeded
+                       ? json::value("/api/v1/exports/" + id_text + "/file")
+                       : json::value(nullptr)},
       {"created_at", FormatTimestamp(created_at)},
       {"finished_at", time(finished_at)},
       {"expires_at", time(expires_at)},
@@ -122,11 +128,13 @@ json::object ExportRecord::ToJson() const {
   };
 }
 
-ExportJobs::ExportJobs(storage::Database& db, ExportService& exports, jobs::JobQueue& jobs, ExportJobOptions options)
+ExportJobs::ExportJobs(storage::Database& db, ExportService& exports, jobs::JobQueue& jobs,
+                       ExportJobOptions options)
     : db_(db), exports_(exports), jobs_(jobs), options_(std::move(options)) {}
 
 void ExportJobs::RegisterJobs() {
-  jobs_.RegisterHandler(std::string(kExportJobKind), [this](jobs::JobContext& ctx) { return RunJob(ctx); });
+  jobs_.RegisterHandler(std::string(kExportJobKind),
+                        [this](jobs::JobContext& ctx) { return RunJob(ctx); });
 }
 
 Result<ExportRecord> ExportJobs::Start(const query::QueryContext& ctx, const ExportRequest& request,
@@ -137,12 +145,15 @@ Result<ExportRecord> ExportJobs::Start(const query::QueryContext& ctx, const Exp
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
     jobs::SubmitOptions so;
     so.created_by = user;
-    RALLY_ASSIGN_OR_RETURN(id, jobs_.SubmitInTx(tx, ctx.workspace_id, kExportJobKind, json::object{}, so));
+    RALLY_ASSIGN_OR_RETURN(
+        id, jobs_.SubmitInTx(tx, ctx.workspace_id, kExportJobKind, json::object{}, so));
     return tx
-        .Execute("INSERT INTO exports (workspace_id, id, format, request, created_by, created_at) VALUES (?,?,?,?,?,?)",
-                 {int64_t{ctx.workspace_id}, int64_t{id}, std::string(ExportFormatName(format)),
-                  json::serialize(RequestToJson(request, csv, user)), user ? storage::Value(int64_t{user}) : storage::Null(),
-                  Now()})
+        .Execute(
+            "INSERT INTO exports (workspace_id, id, format, request, created_by, created_at) "
+            "VALUES (?,?,?,?,?,?)",
+            {int64_t{ctx.workspace_id}, int64_t{id}, std::string(ExportFormatName(format)),
+             json::serialize(RequestToJson(request, csv, user)),
+             user ? storage::Value(int64_t{user}) : storage::Null(), Now()})
         .status();
   }));
   return Get(ctx.workspace_id, id);
@@ -177,26 +188,31 @@ Result<ExportRecord> ExportJobs::Get(Id ws, Id id) {
 Result<std::string> ExportJobs::Chunk(Id ws, Id id, int64_t seq) {
   std::optional<std::string> data;
   RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& c) {
-    return c.Query("SELECT data FROM export_chunks WHERE workspace_id = ? AND export_id = ? AND seq = ?",
-                   {int64_t{ws}, int64_t{id}, seq}, [&](const storage::Row& r) {
-                     data = std::string(r.Text(0));
-                     return false;
-                   });
+    return c.Query(
+        "SELECT data FROM export_chunks WHERE workspace_id = ? AND export_id = ? AND seq = ?",
+        {int64_t{ws}, int64_t{id}, seq}, [&](const storage::Row& r) {
+          data = std::string(r.Text(0));
+          return false;
+        });
   }));
-  if (!data) return Status(StatusCode::kNotFound, "export " + IdToString(id) + " has no chunk " + std::to_string(seq));
+  if (!data)
+    return Status(StatusCode::kNotFound,
+                  "export " + IdToString(id) + " has no chunk " + std::to_string(seq));
   auto bytes = FromBase64(*data);
-  if (!bytes) return Internal("export " + IdToString(id) + " chunk " + std::to_string(seq) + " is corrupt");
+  if (!bytes)
+    return Internal("export " + IdToString(id) + " chunk " + std::to_string(seq) + " is corrupt");
   return std::move(*bytes);
 }
 
 Result<int64_t> ExportJobs::PurgeExpired(Micros now) {
   int64_t n = 0;
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
-    RALLY_RETURN_IF_ERROR(tx.Execute("DELETE FROM export_chunks WHERE EXISTS (SELECT 1 FROM exports e WHERE "
-                                     "e.workspace_id = export_chunks.workspace_id AND e.id = export_chunks.export_id "
-                                     "AND e.expires_at < ?)",
-                                     {now})
-                              .status());
+    RALLY_RETURN_IF_ERROR(
+        tx.Execute("DELETE FROM export_chunks WHERE EXISTS (SELECT 1 FROM exports e WHERE "
+                   "e.workspace_id = export_chunks.workspace_id AND e.id = export_chunks.export_id "
+                   "AND e.expires_at < ?)",
+                   {now})
+            .status());
     RALLY_ASSIGN_OR_RETURN(n, tx.Execute("DELETE FROM exports WHERE expires_at < ?", {now}));
     return Status::Ok();
   }));
@@ -207,8 +223,8 @@ Status ExportJobs::RunJob(jobs::JobContext& ctx) {
   const Id ws = ctx.workspace_id(), id = ctx.job_id();
   std::optional<std::string> format_text, request_text;
   RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& c) {
-    return c.Query("SELECT format, request FROM exports WHERE workspace_id = ? AND id = ?", {int64_t{ws}, int64_t{id}},
-                   [&](const storage::Row& r) {
+    return c.Query("SELECT format, request FROM exports WHERE workspace_id = ? AND id = ?",
+                   {int64_t{ws}, int64_t{id}}, [&](const storage::Row& r) {
                      format_text = std::string(r.Text(0));
                      request_text = std::string(r.Text(1));
                      return false;
@@ -217,7 +233,8 @@ Status ExportJobs::RunJob(jobs::JobContext& ctx) {
   if (!request_text) return Status(StatusCode::kNotFound, "export " + IdToString(id) + " is gone");
   const ExportFormat format = *format_text == "xlsx" ? ExportFormat::kXlsx : ExportFormat::kCsv;
   auto parsed = ParseJson(*request_text);
-  if (!parsed.ok() || !parsed->is_object()) return Internal("export " + IdToString(id) + ": bad request");
+  if (!parsed.ok() || !parsed->is_object())
+    return Internal("export " + IdToString(id) + ": bad request");
   const json::object& o = parsed->get_object();
   ExportRequest request;
   request.q = Text(o, "q");
@@ -236,7 +253,9 @@ Status ExportJobs::RunJob(jobs::JobContext& ctx) {
 
   // A rerun (crash, lost lease) starts the file over.
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-    return tx.Execute("DELETE FROM export_chunks WHERE workspace_id = ? AND export_id = ?", {int64_t{ws}, int64_t{id}})
+    return tx
+        .Execute("DELETE FROM export_chunks WHERE workspace_id = ? AND export_id = ?",
+                 {int64_t{ws}, int64_t{id}})
         .status();
   }));
   int64_t seq = 0, size = 0;
@@ -246,8 +265,9 @@ Status ExportJobs::RunJob(jobs::JobContext& ctx) {
     int64_t s = seq++;
     return db_.Write([&](storage::Transaction& tx) {
       return tx
-          .Execute("INSERT INTO export_chunks (workspace_id, export_id, seq, data) VALUES (?,?,?,?)",
-                   {int64_t{ws}, int64_t{id}, s, Base64(bytes)})
+          .Execute(
+              "INSERT INTO export_chunks (workspace_id, export_id, seq, data) VALUES (?,?,?,?)",
+              {int64_t{ws}, int64_t{id}, s, Base64(bytes)})
           .status();
     });
   };
@@ -302,13 +322,16 @@ Status ExportJobs::RunJob(jobs::JobContext& ctx) {
     if (s.code() != StatusCode::kUnavailable) {
       (void)db_.Write([&](storage::Transaction& tx) {
         // Failed and canceled exports expire too (their partial chunks go now).
-        RALLY_RETURN_IF_ERROR(tx.Execute("DELETE FROM export_chunks WHERE workspace_id = ? AND export_id = ?",
-                                         {int64_t{ws}, int64_t{id}})
-                                  .status());
+        RALLY_RETURN_IF_ERROR(
+            tx.Execute("DELETE FROM export_chunks WHERE workspace_id = ? AND export_id = ?",
+                       {int64_t{ws}, int64_t{id}})
+                .status());
         return tx
-            .Execute("UPDATE exports SET expires_at = ? WHERE workspace_id = ? AND id = ?",
-                     {Now() + std::chrono::duration_cast<std::chrono::microseconds>(options_.keep).count(),
-                      int64_t{ws}, int64_t{id}})
+            .Execute(
+                "UPDATE exports SET expires_at = ? WHERE workspace_id = ? AND id = ?",
+                {Now() +
+                     std::chrono::duration_cast<std::chrono::microseconds>(options_.keep).count(),
+                 int64_t{ws}, int64_t{id}})
             .status();
       });
     }
@@ -318,11 +341,13 @@ Status ExportJobs::RunJob(jobs::JobContext& ctx) {
   const Micros done = Now();
   return db_.Write([&](storage::Transaction& tx) -> Status {
     RALLY_RETURN_IF_ERROR(
-        tx.Execute("UPDATE exports SET file_name = ?, file_size = ?, chunk_count = ?, row_count = ?, finished_at = ?, "
-                   "expires_at = ? WHERE workspace_id = ? AND id = ?",
-                   {FileName(format, done), size, seq, *rows, done,
-                    done + std::chrono::duration_cast<std::chrono::microseconds>(options_.keep).count(), int64_t{ws},
-                    int64_t{id}})
+        tx.Execute(
+              "UPDATE exports SET file_name = ?, file_size = ?, chunk_count = ?, row_count = ?, "
+              "finished_at = ?, "
+              "expires_at = ? WHERE workspace_id = ? AND id = ?",
+              {FileName(format, done), size, seq, *rows, done,
+               done + std::chrono::duration_cast<std::chrono::microseconds>(options_.keep).count(),
+               int64_t{ws}, int64_t{id}})
             .status());
     return ctx.CompleteInTx(tx, json::object{{"rows", *rows}, {"file_size", size}});
   });

@@ -27,7 +27,10 @@
 #include "jobs/job.h"
 #include "storage/database.h"
 
-namespace rally::jobs { class JobQueue; class JobContext; }
+namespace rally::jobs {
+class JobQueue;
+class JobContext;
+}  // namespace rally::jobs
 
 namespace rally::importexport {
 
@@ -60,14 +63,15 @@ struct ExportJobOptions {
 
 class ExportJobs {
  public:
-  ExportJobs(storage::Database& db, ExportService& exports, jobs::JobQueue& jobs, ExportJobOptions options = {});
+  ExportJobs(storage::Database& db, ExportService& exports, jobs::JobQueue& jobs,
+             ExportJobOptions options = {});
 
   // Registers the export.contacts handler on the queue given to the constructor.
   void RegisterJobs();
 
   // Errors: those of ExportService::Check; storage errors.
-  Result<ExportRecord> Start(const query::QueryContext& ctx, const ExportRequest& request, ExportFormat format,
-                             const CsvOptions& csv);
+  Result<ExportRecord> Start(const query::QueryContext& ctx, const ExportRequest& request,
+                             ExportFormat format, const CsvOptions& csv);
 
   // Errors: not_found (no such export in the workspace, or purged).
   Result<ExportRecord> Get(Id workspace_id, Id id);

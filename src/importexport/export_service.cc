@@ -22,15 +22,29 @@ namespace {
 
 // Where a column's value comes from.
 enum class Source {
-  kText, kEmail, kAdditionalEmails, kStage, kScore, kBand, kCompany, kOwner, kTags,
-  kCreated, kUpdated, kLastActivity, kId, kPhoneE164, kMobileE164, kCustom,
+  kText,
+  kEmail,
+  kAdditionalEmails,
+  kStage,
+  kScore,
+  kBand,
+  kCompany,
+  kOwner,
+  kTags,
+  kCreated,
+  kUpdated,
+  kLastActivity,
+  kId,
+  kPhoneE164,
+  kMobileE164,
+  kCustom,
 };
 
 struct ResolvedColumn {
   ExportColumn column;
   Source source = Source::kText;
   std::optional<std::string> contacts::Contact::*member = nullptr;  // kText
-  fields::FieldDef def;                                              // kCustom
+  fields::FieldDef def;                                             // kCustom
 };
 
 double WidthFor(std::string_view key, CellType type) {
@@ -38,16 +52,22 @@ double WidthFor(std::string_view key, CellType type) {
   if (key == "linkedin" || key == "twitter" || key == "street" || key == "tags") return 32;
   if (key == "company" || key == "title") return 24;
   switch (type) {
-    case CellType::kNumber: return 10;
-    case CellType::kBoolean: return 8;
-    case CellType::kDate: return 12;
-    case CellType::kTimestamp: return 20;
-    case CellType::kText: return 16;
+    case CellType::kNumber:
+      return 10;
+    case CellType::kBoolean:
+      return 8;
+    case CellType::kDate:
+      return 12;
+    case CellType::kTimestamp:
+      return 20;
+    case CellType::kText:
+      return 16;
   }
   return 16;
 }
 
-ResolvedColumn Make(std::string key, std::string label, Source source, CellType type = CellType::kText) {
+ResolvedColumn Make(std::string key, std::string label, Source source,
+                    CellType type = CellType::kText) {
   ResolvedColumn c;
   c.column.width = WidthFor(key, type);
   c.column.key = std::move(key);
@@ -69,19 +89,24 @@ std::string_view Canonical(std::string_view key) {
 }
 
 // One column by key; nullopt when the key names nothing.
-std::optional<ResolvedColumn> ColumnFor(std::string_view raw, std::span<const fields::CustomField> custom) {
+std::optional<ResolvedColumn> ColumnFor(std::string_view raw,
+                                        std::span<const fields::CustomField> custom) {
   std::string lowered = AsciiLower(Trim(raw));
   std::string_view key = Canonical(lowered);
   if (key == "email") return Make("email", "Email", Source::kEmail);
-  if (key == "additional_emails") return Make("additional_emails", "Additional emails", Source::kAdditionalEmails);
+  if (key == "additional_emails")
+    return Make("additional_emails", "Additional emails", Source::kAdditionalEmails);
   if (key == "lifecycle_stage") return Make("lifecycle_stage", "Lifecycle stage", Source::kStage);
-  if (key == "lead_score") return Make("lead_score", "Lead score", Source::kScore, CellType::kNumber);
+  if (key == "lead_score")
+    return Make("lead_score", "Lead score", Source::kScore, CellType::kNumber);
   if (key == "band") return Make("band", "Score band", Source::kBand);
   if (key == "company") return Make("company", "Company", Source::kCompany);
   if (key == "owner") return Make("owner", "Owner", Source::kOwner);
   if (key == "tags") return Make("tags", "Tags", Source::kTags);
-  if (key == "created_at") return Make("created_at", "Created", Source::kCreated, CellType::kTimestamp);
-  if (key == "updated_at") return Make("updated_at", "Updated", Source::kUpdated, CellType::kTimestamp);
+  if (key == "created_at")
+    return Make("created_at", "Created", Source::kCreated, CellType::kTimestamp);
+  if (key == "updated_at")
+    return Make("updated_at", "Updated", Source::kUpdated, CellType::kTimestamp);
   if (key == "last_activity_at") {
     return Make("last_activity_at", "Last activity", Source::kLastActivity, CellType::kTimestamp);
   }
@@ -99,10 +124,17 @@ std::optional<ResolvedColumn> ColumnFor(std::string_view raw, std::span<const fi
     if (f.def.key != bare) continue;
     CellType type = CellType::kText;
     switch (f.def.type) {
-      case fields::FieldType::kNumber: type = CellType::kNumber; break;
-      case fields::FieldType::kDate: type = CellType::kDate; break;
-      case fields::FieldType::kBoolean: type = CellType::kBoolean; break;
-      default: break;
+      case fields::FieldType::kNumber:
+        type = CellType::kNumber;
+        break;
+      case fields::FieldType::kDate:
+        type = CellType::kDate;
+        break;
+      case fields::FieldType::kBoolean:
+        type = CellType::kBoolean;
+        break;
+      default:
+        break;
     }
     ResolvedColumn c = Make("custom." + f.def.key, f.def.label, Source::kCustom, type);
     c.def = f.def;
@@ -128,19 +160,22 @@ Result<std::vector<ResolvedColumn>> ResolveColumns(std::span<const std::string> 
   } else {
     wanted.assign(keys.begin(), keys.end());
   }
-  if (wanted.size() > 16384) return FieldInvalid("columns", "out_of_range", "at most 16384 columns");
+  if (wanted.size() > 16384)
+    return FieldInvalid("columns", "out_of_range", "at most 16384 columns");
   std::vector<ResolvedColumn> out;
   out.reserve(wanted.size());
   for (const std::string& k : wanted) {
     auto c = ColumnFor(k, custom);
     if (!c) {
       return FieldInvalid("columns", "unknown_field",
-                          "no column \"" + ToValidUtf8(k) + "\" (field keys such as email, "
-                          "custom.<key>, tags, company, owner; or all)");
+                          "no column \"" + ToValidUtf8(k) +
+                              "\" (field keys such as email, "
+                              "custom.<key>, tags, company, owner; or all)");
     }
     for (const ResolvedColumn& seen : out) {
       if (seen.column.key == c->column.key) {
-        return FieldInvalid("columns", "duplicate", "column \"" + c->column.key + "\" is listed twice");
+        return FieldInvalid("columns", "duplicate",
+                            "column \"" + c->column.key + "\" is listed twice");
       }
     }
     out.push_back(std::move(*c));
@@ -168,8 +203,12 @@ void FillCell(const ResolvedColumn& rc, const contacts::Contact& c, Cell& cell) 
   cell.Clear();
   cell.type = rc.column.type;
   switch (rc.source) {
-    case Source::kText: SetOptText(cell, c.*rc.member); break;
-    case Source::kEmail: SetText(cell, c.email); break;
+    case Source::kText:
+      SetOptText(cell, c.*rc.member);
+      break;
+    case Source::kEmail:
+      SetText(cell, c.email);
+      break;
     case Source::kAdditionalEmails:
       for (const std::string& e : c.additional_emails) {
         if (!cell.text.empty()) cell.text += ", ";
@@ -177,13 +216,17 @@ void FillCell(const ResolvedColumn& rc, const contacts::Contact& c, Cell& cell) 
       }
       cell.empty = cell.text.empty();
       break;
-    case Source::kStage: SetText(cell, fields::LifecycleStageName(c.lifecycle_stage)); break;
+    case Source::kStage:
+      SetText(cell, fields::LifecycleStageName(c.lifecycle_stage));
+      break;
     case Source::kScore:
       cell.empty = false;
       cell.number = c.lead_score;
       cell.text = std::to_string(c.lead_score);
       break;
-    case Source::kBand: SetText(cell, fields::ScoreBand(c.lead_score)); break;
+    case Source::kBand:
+      SetText(cell, fields::ScoreBand(c.lead_score));
+      break;
     case Source::kCompany:
       if (c.company) SetText(cell, c.company->name);
       break;
@@ -197,14 +240,24 @@ void FillCell(const ResolvedColumn& rc, const contacts::Contact& c, Cell& cell) 
       }
       cell.empty = cell.text.empty();
       break;
-    case Source::kCreated: SetTimestamp(cell, c.created_at); break;
-    case Source::kUpdated: SetTimestamp(cell, c.updated_at); break;
+    case Source::kCreated:
+      SetTimestamp(cell, c.created_at);
+      break;
+    case Source::kUpdated:
+      SetTimestamp(cell, c.updated_at);
+      break;
     case Source::kLastActivity:
       if (c.last_activity_at) SetTimestamp(cell, *c.last_activity_at);
       break;
-    case Source::kId: SetText(cell, IdToString(c.id)); break;
-    case Source::kPhoneE164: SetOptText(cell, c.phone_e164); break;
-    case Source::kMobileE164: SetOptText(cell, c.mobile_e164); break;
+    case Source::kId:
+      SetText(cell, IdToString(c.id));
+      break;
+    case Source::kPhoneE164:
+      SetOptText(cell, c.phone_e164);
+      break;
+    case Source::kMobileE164:
+      SetOptText(cell, c.mobile_e164);
+      break;
     case Source::kCustom: {
       const json::value* v = c.custom.if_contains(rc.def.key);
       if (v == nullptr || v->is_null()) break;
@@ -212,18 +265,25 @@ void FillCell(const ResolvedColumn& rc, const contacts::Contact& c, Cell& cell) 
       if (cell.empty) break;
       switch (cell.type) {
         case CellType::kNumber:
-          if (v->is_number()) cell.number = v->to_number<double>();
-          else cell.type = CellType::kText;  // not what the type says: keep the text
+          if (v->is_number())
+            cell.number = v->to_number<double>();
+          else
+            cell.type = CellType::kText;  // not what the type says: keep the text
           break;
         case CellType::kDate:
-          if (auto d = ParseDate(cell.text)) cell.days = *d;
-          else cell.type = CellType::kText;
+          if (auto d = ParseDate(cell.text))
+            cell.days = *d;
+          else
+            cell.type = CellType::kText;
           break;
         case CellType::kBoolean:
-          if (v->is_bool()) cell.boolean = v->get_bool();
-          else cell.type = CellType::kText;
+          if (v->is_bool())
+            cell.boolean = v->get_bool();
+          else
+            cell.type = CellType::kText;
           break;
-        default: break;
+        default:
+          break;
       }
       break;
     }
@@ -232,7 +292,8 @@ void FillCell(const ResolvedColumn& rc, const contacts::Contact& c, Cell& cell) 
 
 std::string TempPath(const std::string& dir, std::string_view ext) {
   static std::atomic<uint64_t> counter{0};
-  std::filesystem::path base = dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(dir);
+  std::filesystem::path base =
+      dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(dir);
   std::random_device rd;
   return (base / ("rally-export-" + std::to_string(rd()) + "-" + std::to_string(++counter) + "." +
                   std::string(ext)))
@@ -241,7 +302,9 @@ std::string TempPath(const std::string& dir, std::string_view ext) {
 
 }  // namespace
 
-std::string_view ExportFormatName(ExportFormat f) { return f == ExportFormat::kXlsx ? "xlsx" : "csv"; }
+std::string_view ExportFormatName(ExportFormat f) {
+  return f == ExportFormat::kXlsx ? "xlsx" : "csv";
+}
 
 Result<ExportFormat> ParseExportFormat(std::string_view text, std::string_view field) {
   std::string t = AsciiLower(text);
@@ -317,13 +380,15 @@ struct Prepared {
 };
 
 Result<Prepared> Prepare(storage::Connection& conn, Id ws, const ExportRequest& r) {
-  RALLY_ASSIGN_OR_RETURN(std::vector<fields::CustomField> custom, fields::ListCustomFields(conn, ws));
+  RALLY_ASSIGN_OR_RETURN(std::vector<fields::CustomField> custom,
+                         fields::ListCustomFields(conn, ws));
   std::vector<fields::FieldDef> defs;
   for (const fields::CustomField& f : custom) defs.push_back(f.def);
   Prepared p{query::FieldCatalog(std::move(defs)), {}, {}, {}};
   RALLY_ASSIGN_OR_RETURN(p.filter, query::ParseText(r.q, p.catalog, "q"));
   if (r.filter) {
-    RALLY_ASSIGN_OR_RETURN(query::Node json_filter, query::ParseJson(*r.filter, p.catalog, "filter"));
+    RALLY_ASSIGN_OR_RETURN(query::Node json_filter,
+                           query::ParseJson(*r.filter, p.catalog, "filter"));
     if (p.filter.IsAll()) {
       p.filter = std::move(json_filter);
     } else if (!json_filter.IsAll()) {
@@ -358,7 +423,8 @@ Result<std::vector<ExportColumn>> ExportService::Check(const query::QueryContext
 }
 
 Result<int64_t> ExportService::Run(const query::QueryContext& ctx, const ExportRequest& request,
-                                   ExportSink& sink, const ExportProgressFn& progress, bool count_total) {
+                                   ExportSink& sink, const ExportProgressFn& progress,
+                                   bool count_total) {
   int64_t rows = 0;
   RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
     RALLY_ASSIGN_OR_RETURN(Prepared p, Prepare(conn, ctx.workspace_id, request));
@@ -373,21 +439,25 @@ Result<int64_t> ExportService::Run(const query::QueryContext& ctx, const ExportR
     std::unordered_map<Id, const contacts::Contact*> by_id;
     std::string cursor;
     do {
-      RALLY_ASSIGN_OR_RETURN(query::IdPage page, query::ListContactIds(conn, ctx, p.catalog, p.filter, p.sort,
-                                                                       options_.page_size, cursor));
-      RALLY_ASSIGN_OR_RETURN(std::vector<contacts::Contact> found,
-                             contacts::ContactRepository::FindByIds(conn, ctx.workspace_id, page.ids));
+      RALLY_ASSIGN_OR_RETURN(query::IdPage page,
+                             query::ListContactIds(conn, ctx, p.catalog, p.filter, p.sort,
+                                                   options_.page_size, cursor));
+      RALLY_ASSIGN_OR_RETURN(
+          std::vector<contacts::Contact> found,
+          contacts::ContactRepository::FindByIds(conn, ctx.workspace_id, page.ids));
       by_id.clear();
       for (const contacts::Contact& c : found) by_id[c.id] = &c;
       for (Id id : page.ids) {
         auto it = by_id.find(id);
-        if (it == by_id.end()) continue;  // cannot happen inside one snapshot; skip rather than guess
+        if (it == by_id.end())
+          continue;  // cannot happen inside one snapshot; skip rather than guess
         for (size_t i = 0; i < p.columns.size(); ++i) FillCell(p.columns[i], *it->second, cells[i]);
         RALLY_RETURN_IF_ERROR(sink.Row(cells));
         ++rows;
       }
       RALLY_RETURN_IF_ERROR(sink.EndPage());
-      if (progress && !progress(rows, total)) return Status(StatusCode::kCanceled, "export canceled");
+      if (progress && !progress(rows, total))
+        return Status(StatusCode::kCanceled, "export canceled");
       cursor = std::move(page.next_cursor);
     } while (!cursor.empty());
     return sink.Finish();
@@ -444,8 +514,10 @@ Result<bool> ExportStream::Next(std::string& out, std::chrono::milliseconds wait
   std::unique_lock lock(s.mu);
   s.changed.wait_for(lock, wait, [&] { return !s.chunks.empty() || s.finished; });
   if (!s.chunks.empty()) {
-    if (out.empty()) out = std::move(s.chunks.front());
-    else out += s.chunks.front();
+    if (out.empty())
+      out = std::move(s.chunks.front());
+    else
+      out += s.chunks.front();
     s.chunks.pop_front();
     s.changed.notify_all();
     return true;
@@ -456,7 +528,8 @@ Result<bool> ExportStream::Next(std::string& out, std::chrono::milliseconds wait
 }
 
 Result<std::shared_ptr<ExportStream>> ExportService::Stream(const query::QueryContext& ctx,
-                                                            const ExportRequest& request, ExportFormat format,
+                                                            const ExportRequest& request,
+                                                            ExportFormat format,
                                                             const CsvOptions& csv) {
   RALLY_RETURN_IF_ERROR(Check(ctx, request).status());
   {
@@ -464,7 +537,8 @@ Result<std::shared_ptr<ExportStream>> ExportService::Stream(const query::QueryCo
     if (closing_.load()) return Unavailable("the server is stopping");
     if (active_.load() >= options_.max_streams) {
       return Status(StatusCode::kResourceExhausted,
-                    "too many exports are streaming; retry shortly or start an export job (POST /api/v1/exports)");
+                    "too many exports are streaming; retry shortly or start an export job (POST "
+                    "/api/v1/exports)");
     }
     active_.fetch_add(1);
   }
@@ -502,7 +576,8 @@ Result<std::shared_ptr<ExportStream>> ExportService::Stream(const query::QueryCo
       std::filesystem::remove(path, ec);
     }
     if (!s.ok() && s.code() != StatusCode::kCanceled) {
-      log::Warn(json::serialize(json::object{{"msg", "streamed export failed"}, {"error", ToValidUtf8(s.message())}}));
+      log::Warn(json::serialize(
+          json::object{{"msg", "streamed export failed"}, {"error", ToValidUtf8(s.message())}}));
     }
     state->Finish(std::move(s));
     std::lock_guard lock(mu_);

@@ -11,8 +11,8 @@
 //   by ", "), "custom.<key>" for each custom field (the bare key is accepted on input), and the
 //   read-only "created_at", "updated_at", "last_activity_at", "id", "band", "phone_e164",
 //   "mobile_e164". Aliases accepted on input: stage, score, source, created, updated,
-//   last_activity, score_band. "all" = every built-in, additional_emails, company, owner, tags, every custom
-//   field, created_at, updated_at (kAllColumns). No columns = kDefaultColumns.
+//   last_activity, score_band. "all" = every built-in, additional_emails, company, owner, tags,
+//   every custom field, created_at, updated_at (kAllColumns). No columns = kDefaultColumns.
 // Values are each field's text form (fields::FormatText; stages by name, timestamps ISO 8601
 // UTC); numbers, dates, timestamps and booleans are typed for .xlsx (export_table.h).
 //
@@ -65,8 +65,8 @@ std::string_view ExportFormatName(ExportFormat f);  // "csv", "xlsx"
 Result<ExportFormat> ParseExportFormat(std::string_view text, std::string_view field = "format");
 
 inline constexpr std::string_view kDefaultColumns[] = {
-    "email", "first_name", "last_name", "company", "title", "phone", "city", "country",
-    "lifecycle_stage", "lead_score", "tags", "owner", "created_at"};
+    "email",   "first_name",      "last_name",  "company", "title", "phone",     "city",
+    "country", "lifecycle_stage", "lead_score", "tags",    "owner", "created_at"};
 
 struct ExportRequest {
   std::string q;                      // the filter as text; "" = every live contact
@@ -112,7 +112,8 @@ class CsvSink final : public ExportSink {
 // An .xlsx workbook at `path` (xlsx_writer.h), complete once Finish returns.
 class XlsxSink final : public ExportSink {
  public:
-  XlsxSink(std::string path, XlsxOptions options = {}) : path_(std::move(path)), options_(std::move(options)) {}
+  XlsxSink(std::string path, XlsxOptions options = {})
+      : path_(std::move(path)), options_(std::move(options)) {}
   Status Begin(std::span<const ExportColumn> columns) override;
   Status Row(std::span<const Cell> cells) override;
   Status Finish() override;
@@ -127,11 +128,11 @@ class XlsxSink final : public ExportSink {
 using ExportProgressFn = std::function<bool(int64_t rows, int64_t total)>;
 
 struct ExportServiceOptions {
-  int page_size = 1000;        // ids per keyset page (1..query::kMaxLimit)
-  int max_streams = 2;         // streamed exports running at once
-  size_t queue_chunks = 8;     // chunks a stream may hold ahead of its client
+  int page_size = 1000;                             // ids per keyset page (1..query::kMaxLimit)
+  int max_streams = 2;                              // streamed exports running at once
+  size_t queue_chunks = 8;                          // chunks a stream may hold ahead of its client
   std::chrono::milliseconds stall_timeout{60'000};  // a full queue longer than this cancels
-  std::string tmp_dir;         // streamed .xlsx files and libxlsxwriter's temporaries; "" = system
+  std::string tmp_dir;  // streamed .xlsx files and libxlsxwriter's temporaries; "" = system
 };
 
 class ExportStream;
@@ -147,19 +148,22 @@ class ExportService {
   // Errors: invalid_argument naming "q" (or the JSON path under "filter") with the term and its
   // position, "sort", or "columns" (code unknown_field, naming the unknown column); storage
   // errors.
-  Result<std::vector<ExportColumn>> Check(const query::QueryContext& ctx, const ExportRequest& request);
+  Result<std::vector<ExportColumn>> Check(const query::QueryContext& ctx,
+                                          const ExportRequest& request);
 
   // Runs the export into `sink` in one read snapshot; returns the number of rows. With
   // count_total the total is counted first (in the same snapshot) for `progress`.
   // Errors: those of Check, canceled when `progress` returns false, the sink's, storage errors.
-  Result<int64_t> Run(const query::QueryContext& ctx, const ExportRequest& request, ExportSink& sink,
-                      const ExportProgressFn& progress = nullptr, bool count_total = false);
+  Result<int64_t> Run(const query::QueryContext& ctx, const ExportRequest& request,
+                      ExportSink& sink, const ExportProgressFn& progress = nullptr,
+                      bool count_total = false);
 
   // Starts a streamed export on its own producer thread (see above). The request is checked
   // first, so a bad filter or column fails here, before any byte is sent.
   // Errors: those of Check; resource_exhausted when max_streams are running.
-  Result<std::shared_ptr<ExportStream>> Stream(const query::QueryContext& ctx, const ExportRequest& request,
-                                               ExportFormat format, const CsvOptions& csv = {});
+  Result<std::shared_ptr<ExportStream>> Stream(const query::QueryContext& ctx,
+                                               const ExportRequest& request, ExportFormat format,
+                                               const CsvOptions& csv = {});
 
   int active_streams() const { return active_.load(); }
 

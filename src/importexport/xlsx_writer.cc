@@ -77,8 +77,9 @@ Status XlsxWriter::AddSheet() {
   if (ws == nullptr) return Internal("cannot add the worksheet " + name);
   for (size_t c = 0; c < m.columns.size(); ++c) {
     const ExportColumn& col = m.columns[c];
-    lxw_format* f = col.type == CellType::kDate ? m.date
-                    : col.type == CellType::kTimestamp ? m.timestamp : nullptr;
+    lxw_format* f = col.type == CellType::kDate        ? m.date
+                    : col.type == CellType::kTimestamp ? m.timestamp
+                                                       : nullptr;
     worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), col.width, f);
     std::string_view key = CutForExcel(col.key);
     worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), std::string(key).c_str(), m.header);
@@ -103,16 +104,20 @@ Status XlsxWriter::WriteRow(std::span<const Cell> cells) {
     auto col = static_cast<lxw_col_t>(i);
     lxw_error err = LXW_NO_ERROR;
     switch (cell.type) {
-      case CellType::kNumber: err = worksheet_write_number(ws, row, col, cell.number, nullptr); break;
+      case CellType::kNumber:
+        err = worksheet_write_number(ws, row, col, cell.number, nullptr);
+        break;
       case CellType::kDate:
         err = worksheet_write_number(ws, row, col, kEpochSerial + cell.days, m.date);
         break;
       case CellType::kTimestamp:
-        err = worksheet_write_number(ws, row, col,
-                                     kEpochSerial + static_cast<double>(cell.micros) / kMicrosPerDay,
-                                     m.timestamp);
+        err = worksheet_write_number(
+            ws, row, col, kEpochSerial + static_cast<double>(cell.micros) / kMicrosPerDay,
+            m.timestamp);
         break;
-      case CellType::kBoolean: err = worksheet_write_boolean(ws, row, col, cell.boolean, nullptr); break;
+      case CellType::kBoolean:
+        err = worksheet_write_boolean(ws, row, col, cell.boolean, nullptr);
+        break;
       case CellType::kText:
         // worksheet_write_string stores a string (an inline string in constant-memory mode):
         // "=1+2" is text, never a formula.
@@ -138,7 +143,8 @@ Status XlsxWriter::Close() {
   }
   lxw_error err = workbook_close(m.workbook);
   m.workbook = nullptr;
-  if (err != LXW_NO_ERROR) return Unavailable(std::string("xlsx: cannot write the file: ") + lxw_strerror(err));
+  if (err != LXW_NO_ERROR)
+    return Unavailable(std::string("xlsx: cannot write the file: ") + lxw_strerror(err));
   return Status::Ok();
 }
 

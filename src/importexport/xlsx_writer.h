@@ -28,8 +28,8 @@
 namespace rally::importexport {
 
 struct XlsxOptions {
-  std::string tmp_dir;                       // libxlsxwriter's temporary files; "" = the system's
-  int64_t max_rows_per_sheet = 1'048'575;    // data rows per sheet (tests lower it)
+  std::string tmp_dir;                     // libxlsxwriter's temporary files; "" = the system's
+  int64_t max_rows_per_sheet = 1'048'575;  // data rows per sheet (tests lower it)
   std::string sheet_name = "Contacts";
 };
 
@@ -60,7 +60,7 @@ class XlsxWriter {
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  int64_t rows_ = 0;   // data rows written, over all sheets
+  int64_t rows_ = 0;  // data rows written, over all sheets
   int sheets_ = 0;
 };
 
