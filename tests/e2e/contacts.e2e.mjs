@@ -30,7 +30,8 @@ test('create a contact with the New Contact form', async () => {
   await page.getByTestId('contact-name').waitFor();
   assert.equal(await page.getByTestId('contact-name').innerText(), 'Ada Lovelace');
   assert.match(await page.getByTestId('contact-tags').innerText(), /inbound/);
-  assert.match(await page.getByTestId('timeline').innerText(), /Contact created/);
+  // The timeline loads after the record: wait for its entry rather than read it at once.
+  await page.getByTestId('timeline').getByText(/Contact created/).waitFor();
   await screenshot(page, 'contacts-record');
 });
 

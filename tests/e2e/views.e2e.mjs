@@ -36,7 +36,7 @@ test('save the view on screen, open it from the list, and reload it', async () =
   await page.getByRole('dialog', { name: 'Save view' }).getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/[?&]view=\d+/);
   const id = new URL(page.url()).searchParams.get('view');
-  await page.getByTestId('my-views').getByText('Inbound by score').waitFor();
+  await page.getByTestId('my-views').getByText('Inbound by score', { exact: true }).waitFor();
   const stored = await rally.api('GET', `/api/v1/views/${id}`);
   assert.equal(stored.visibility, 'private');
   assert.equal(stored.sort, '-lead_score');
@@ -75,17 +75,17 @@ test('a changed view is saved over, renamed, shared, then deleted', async () => 
   await page.getByRole('menuitem', { name: 'Rename…' }).click();
   await page.getByLabel('New name').fill('Warm inbound');
   await page.getByRole('button', { name: 'Rename', exact: true }).click();
-  await page.getByTestId('my-views').getByText('Warm inbound').waitFor();
+  await page.getByTestId('my-views').getByText('Warm inbound', { exact: true }).waitFor();
 
   await panel().getByRole('button', { name: 'Options for Warm inbound' }).click();
   await page.getByRole('menuitem', { name: 'Share with the workspace' }).click();
-  await page.getByTestId('my-views').getByText('shared').waitFor();
+  await page.getByTestId('my-views').getByText('shared', { exact: true }).waitFor();
   assert.equal((await rally.api('GET', `/api/v1/views/${id}`)).visibility, 'shared');
 
   await panel().getByRole('button', { name: 'Options for Warm inbound' }).click();
   await page.getByRole('menuitem', { name: 'Delete…' }).click();
   await page.getByRole('button', { name: 'Delete view' }).click();
-  await page.getByTestId('my-views').getByText('Warm inbound').waitFor({ state: 'detached' });
+  await page.getByTestId('my-views').getByText('Warm inbound', { exact: true }).waitFor({ state: 'detached' });
   assert.equal(new URL(page.url()).searchParams.get('view'), null);
   const left = await rally.api('GET', '/api/v1/views');
   assert.deepEqual(left.data, []);
