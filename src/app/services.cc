@@ -6,9 +6,9 @@
 #include "contacts/contact_service.h"
 #include "events/event_bus.h"
 #include "fields/custom_fields.h"
-#include "importexport/import_service.h"
 #include "importexport/export_jobs.h"
 #include "importexport/export_service.h"
+#include "importexport/import_service.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_runner.h"
 #include "segments/bulk_action_service.h"
@@ -26,9 +26,9 @@ Services::~Services() {
   // construction, then close the database (which finishes queued writes). The runner first:
   // its handlers may use any service.
   job_runner.reset();
-  imports.reset();
   export_jobs.reset();
   exports.reset();  // cancels streamed exports and waits for their producers
+  imports.reset();
   bulk.reset();
   views.reset();
   tags.reset();

@@ -18,9 +18,7 @@ namespace rally::companies { class CompanyService; }
 namespace rally::contacts { class ContactService; class ContactSearch; }
 namespace rally::segments { class TagService; class SavedViewService; class BulkActionService; }
 
-namespace rally::importexport { class ExportService; class ExportJobs; }
-
-namespace rally::importexport { class ImportService; }
+namespace rally::importexport { class ImportService; class ExportService; class ExportJobs; }
 
 namespace rally::app {
 
