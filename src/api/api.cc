@@ -104,4 +104,9 @@ Result<Id> PathId(const http::Request& req, std::string_view name) {
   return *id;
 }
 
+std::string QueryText(const http::Request& req, std::string_view name) {
+  auto v = req.QueryParam(name);
+  return v ? std::string(*v) : std::string();
+}
+
 }  // namespace rally::api

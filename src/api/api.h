@@ -41,4 +41,7 @@ Result<int> ParseLimit(const http::Request& req, int fallback, int max);
 // A path parameter that must be an id. Errors: not_found (a malformed id names no record).
 Result<Id> PathId(const http::Request& req, std::string_view name = "id");
 
+// A query parameter as text; empty when absent.
+std::string QueryText(const http::Request& req, std::string_view name);
+
 }  // namespace rally::api

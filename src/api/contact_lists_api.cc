@@ -15,11 +15,6 @@ using http::Response;
 
 constexpr int kDefaultLimit = 50;
 
-std::string QueryText(const Request& req, std::string_view name) {
-  auto v = req.QueryParam(name);
-  return v ? std::string(*v) : std::string();
-}
-
 query::QueryContext Context(const auth::Principal& p) { return {p.workspace_id, p.user_id}; }
 
 // A search body: {"filter":{...}} or {"q":"..."} (not both), "sort", "limit", "cursor".

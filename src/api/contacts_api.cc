@@ -18,11 +18,6 @@ using http::Response;
 
 constexpr int kDefaultLimit = 50;
 
-std::string QueryText(const Request& req, std::string_view name) {
-  auto v = req.QueryParam(name);
-  return v ? std::string(*v) : std::string();
-}
-
 Response ContactResponse(int status, const Result<contacts::Contact>& c) {
   if (!c.ok()) return ErrorResponse(c.status());
   return JsonResponse(status, contacts::ContactToJson(*c));

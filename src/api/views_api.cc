@@ -17,11 +17,6 @@ segments::Viewer ViewerOf(const auth::Principal& p) {
   return segments::Viewer{p.workspace_id, p.user_id, p.role == auth::Role::kAdmin};
 }
 
-std::string QueryText(const Request& req, std::string_view name) {
-  auto v = req.QueryParam(name);
-  return v ? std::string(*v) : std::string();
-}
-
 }  // namespace
 
 void AddViewsRoutes(http::Router& router, const Authenticator& auth, segments::SavedViewService& views) {
