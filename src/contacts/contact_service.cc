@@ -65,6 +65,38 @@ BatchStatus ToBatchStatus(ContactWriter::Outcome o) {
   return BatchStatus::kError;
 }
 
+// DeleteManyInTx and RestoreManyInTx: one loop, the direction chosen by `restore`. Contacts
+// already in the target state are skipped, so a re-run batch changes nothing.
+Result<ContactService::ManyCounts> SetDeletedMany(storage::Transaction& tx, Id workspace_id,
+                                                  std::span<const Id> ids,
+                                                  const timeline::Actor& actor,
+                                                  std::vector<events::Event>& events,
+                                                  bool restore) {
+  ContactService::ManyCounts counts;
+  Micros now = Now();
+  std::vector<timeline::Activity> entries;
+  RALLY_ASSIGN_OR_RETURN(auto contacts, ContactRepository::FindByIds(tx, workspace_id, ids));
+  counts.skipped = static_cast<int64_t>(ids.size() - contacts.size());
+  for (const Contact& c : contacts) {
+    if (c.deleted_at.has_value() == !restore) {
+      ++counts.skipped;
+      continue;
+    }
+    std::optional<Micros> deleted_at;
+    if (!restore) deleted_at = now;
+    RALLY_RETURN_IF_ERROR(ContactRepository::SetDeletedAt(tx, workspace_id, c.id, deleted_at));
+    entries.push_back(timeline::Activity{
+        NewId(), workspace_id, c.id, now,
+        restore ? timeline::ActivityType::kContactRestored : timeline::ActivityType::kContactDeleted,
+        actor, {}});
+    events.push_back(restore ? MakeEvent(workspace_id, actor, now, events::ContactRestored{c.id})
+                             : MakeEvent(workspace_id, actor, now, events::ContactDeleted{c.id}));
+    ++counts.changed;
+  }
+  if (!entries.empty()) RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx, entries));
+  return counts;
+}
+
 }  // namespace
 
 std::string_view BatchStatusName(BatchStatus s) {
@@ -584,47 +616,13 @@ Result<ContactService::ManyCounts> ContactService::UpdateLiveManyInTx(
 Result<ContactService::ManyCounts> ContactService::DeleteManyInTx(
     storage::Transaction& tx, Id workspace_id, std::span<const Id> ids,
     const timeline::Actor& actor, std::vector<events::Event>& events) {
-  ManyCounts counts;
-  Micros now = Now();
-  std::vector<timeline::Activity> entries;
-  RALLY_ASSIGN_OR_RETURN(auto contacts, ContactRepository::FindByIds(tx, workspace_id, ids));
-  counts.skipped = static_cast<int64_t>(ids.size() - contacts.size());
-  for (const Contact& c : contacts) {
-    if (c.deleted_at) {
-      ++counts.skipped;
-      continue;
-    }
-    RALLY_RETURN_IF_ERROR(ContactRepository::SetDeletedAt(tx, workspace_id, c.id, now));
-    entries.push_back(timeline::Activity{NewId(), workspace_id, c.id, now,
-                                         timeline::ActivityType::kContactDeleted, actor, {}});
-    events.push_back(MakeEvent(workspace_id, actor, now, events::ContactDeleted{c.id}));
-    ++counts.changed;
-  }
-  if (!entries.empty()) RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx, entries));
-  return counts;
+  return SetDeletedMany(tx, workspace_id, ids, actor, events, /*restore=*/false);
 }
 
 Result<ContactService::ManyCounts> ContactService::RestoreManyInTx(
     storage::Transaction& tx, Id workspace_id, std::span<const Id> ids,
     const timeline::Actor& actor, std::vector<events::Event>& events) {
-  ManyCounts counts;
-  Micros now = Now();
-  std::vector<timeline::Activity> entries;
-  RALLY_ASSIGN_OR_RETURN(auto contacts, ContactRepository::FindByIds(tx, workspace_id, ids));
-  counts.skipped = static_cast<int64_t>(ids.size() - contacts.size());
-  for (const Contact& c : contacts) {
-    if (!c.deleted_at) {
-      ++counts.skipped;
-      continue;
-    }
-    RALLY_RETURN_IF_ERROR(ContactRepository::SetDeletedAt(tx, workspace_id, c.id, std::nullopt));
-    entries.push_back(timeline::Activity{NewId(), workspace_id, c.id, now,
-                                         timeline::ActivityType::kContactRestored, actor, {}});
-    events.push_back(MakeEvent(workspace_id, actor, now, events::ContactRestored{c.id}));
-    ++counts.changed;
-  }
-  if (!entries.empty()) RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx, entries));
-  return counts;
+  return SetDeletedMany(tx, workspace_id, ids, actor, events, /*restore=*/true);
 }
 
 Result<timeline::Activity> ContactService::AddActivity(Id workspace_id, Id contact_id,

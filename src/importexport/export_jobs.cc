@@ -6,63 +6,12 @@
 
 #include "base/clock.h"
 #include "base/ids.h"
+#include "importexport/import_repository.h"  // Base64Encode/Decode: chunks in TEXT columns
 #include "jobs/job_context.h"
 #include "jobs/job_queue.h"
 
 namespace rally::importexport {
 namespace {
-
-// Base64 (RFC 4648, padded) for the chunks: PostgreSQL TEXT holds neither NUL nor invalid
-// UTF-8, and an .xlsx file is a zip.
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string Base64(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
-  }
-  if (i < in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    if (i + 1 < in.size()) v |= uint8_t(in[i + 1]) << 8;
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-std::optional<std::string> FromBase64(std::string_view in) {
-  static const auto table = [] {
-    std::array<int8_t, 256> t;
-    t.fill(-1);
-    for (int i = 0; i < 64; ++i) t[static_cast<uint8_t>(kB64[i])] = static_cast<int8_t>(i);
-    return t;
-  }();
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (size_t i = 0; i < in.size(); i += 4) {
-    int pad = (in[i + 3] == '=') + (in[i + 2] == '=');
-    if (pad && i + 4 != in.size()) return std::nullopt;
-    uint32_t v = 0;
-    for (int k = 0; k < 4; ++k) {
-      int8_t d = (k >= 4 - pad) ? 0 : table[static_cast<uint8_t>(in[i + k])];
-      if (d < 0) return std::nullopt;
-      v = (v << 6) | static_cast<uint32_t>(d);
-    }
-    out += static_cast<char>(v >> 16);
-    if (pad < 2) out += static_cast<char>((v >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(v & 0xff);
-  }
-  return out;
-}
 
 json::object RequestToJson(const ExportRequest& r, const CsvOptions& csv, Id user) {
   json::array columns;
@@ -198,8 +147,8 @@ Result<std::string> ExportJobs::Chunk(Id ws, Id id, int64_t seq) {
   if (!data)
     return Status(StatusCode::kNotFound,
                   "export " + IdToString(id) + " has no chunk " + std::to_string(seq));
-  auto bytes = FromBase64(*data);
-  if (!bytes)
+  auto bytes = Base64Decode(*data);
+  if (!bytes.ok())
     return Internal("export " + IdToString(id) + " chunk " + std::to_string(seq) + " is corrupt");
   return std::move(*bytes);
 }
@@ -267,7 +216,7 @@ Status ExportJobs::RunJob(jobs::JobContext& ctx) {
       return tx
           .Execute(
               "INSERT INTO export_chunks (workspace_id, export_id, seq, data) VALUES (?,?,?,?)",
-              {int64_t{ws}, int64_t{id}, s, Base64(bytes)})
+              {int64_t{ws}, int64_t{id}, s, Base64Encode(bytes)})
           .status();
     });
   };
