@@ -145,7 +145,7 @@ void Router::Add(Method method, std::string pattern, Handler handler) {
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
   }
   if (method == Method::kOther) throw std::invalid_argument("route needs a concrete method");
-  Impl::Route route{method, pattern, {}, std::move(handler)};
+  Impl::Route route{method, pattern, {}, std::move(handler), {}};
   Impl::Node* node = &impl_->root;
   ForEachSegment(pattern, [&](std::string_view seg) {
     if (IsPlaceholder(seg)) {
