@@ -49,19 +49,27 @@ struct Parsed {
   importexport::CsvOptions csv;
 };
 
+// A saved view's filter, sort and columns as the export's. Errors: invalid_argument naming
+// "view"; the view service's not_found.
+Status ApplyView(std::string_view view, const auth::Principal& p,
+                 segments::SavedViewService* views, Parsed& out) {
+  auto id = ParseId(view);
+  if (!id) return FieldInvalid("view", "invalid", "view must be a saved view id");
+  if (views == nullptr) return FieldInvalid("view", "invalid", "saved views are not available");
+  RALLY_ASSIGN_OR_RETURN(
+      segments::ShownView shown,
+      views->Get(segments::Viewer{p.workspace_id, p.user_id, p.role == auth::Role::kAdmin}, *id));
+  out.request.filter = shown.view.filter;
+  out.request.sort = shown.view.sort;
+  out.request.columns = shown.view.columns;
+  return Status::Ok();
+}
+
 Result<Parsed> ParseExportQuery(const Request& req, const auth::Principal& p,
                                 segments::SavedViewService* views) {
   Parsed out;
   if (auto v = req.QueryParam("view"); v && !v->empty()) {
-    auto id = ParseId(*v);
-    if (!id) return FieldInvalid("view", "invalid", "view must be a saved view id");
-    if (views == nullptr) return FieldInvalid("view", "invalid", "saved views are not available");
-    RALLY_ASSIGN_OR_RETURN(
-        segments::ShownView shown,
-        views->Get(segments::Viewer{p.workspace_id, p.user_id, p.role == auth::Role::kAdmin}, *id));
-    out.request.filter = shown.view.filter;
-    out.request.sort = shown.view.sort;
-    out.request.columns = shown.view.columns;
+    RALLY_RETURN_IF_ERROR(ApplyView(*v, p, views, out));
   }
   if (auto q = req.QueryParam("q")) out.request.q = std::string(*q);
   if (auto f = req.QueryParam("filter"); f && !f->empty()) {
@@ -114,15 +122,7 @@ Result<Parsed> ParseExportBody(const json::object& body, const auth::Principal& 
   }
   RALLY_ASSIGN_OR_RETURN(auto view, str("view"));
   if (view && !view->empty()) {
-    auto id = ParseId(*view);
-    if (!id) return FieldInvalid("view", "invalid", "view must be a saved view id");
-    if (views == nullptr) return FieldInvalid("view", "invalid", "saved views are not available");
-    RALLY_ASSIGN_OR_RETURN(
-        segments::ShownView shown,
-        views->Get(segments::Viewer{p.workspace_id, p.user_id, p.role == auth::Role::kAdmin}, *id));
-    out.request.filter = shown.view.filter;
-    out.request.sort = shown.view.sort;
-    out.request.columns = shown.view.columns;
+    RALLY_RETURN_IF_ERROR(ApplyView(*view, p, views, out));
   }
   RALLY_ASSIGN_OR_RETURN(auto q, str("q"));
   if (q) out.request.q = *q;

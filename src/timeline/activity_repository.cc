@@ -38,6 +38,21 @@ Result<std::pair<Micros, Id>> ParseActivityCursor(std::string_view cursor) {
   return FieldInvalid("cursor", "invalid", "cursor is not valid for this list");
 }
 
+// A row of "id, contact_id, occurred_at, type, actor_type, actor_id, payload".
+Activity ReadActivity(const storage::Row& row, Id workspace_id) {
+  Activity a;
+  a.workspace_id = workspace_id;
+  a.id = row.Int(0);
+  a.contact_id = row.Int(1);
+  a.occurred_at = row.Int(2);
+  a.type = ParseActivityType(row.Text(3)).value_or(ActivityType::kNote);
+  a.actor.type = ParseActorType(row.Text(4)).value_or(ActorType::kSystem);
+  a.actor.id = row.Int(5);
+  auto payload = ParseJson(row.Text(6));
+  if (payload.ok() && payload->is_object()) a.payload = std::move(payload->as_object());
+  return a;
+}
+
 }  // namespace
 
 Status ActivityRepository::Insert(storage::Transaction& tx, std::span<const Activity> activities) {
@@ -98,17 +113,7 @@ Result<ActivityPage> ActivityRepository::ListByContact(storage::Connection& conn
   Status parse_error;
   RALLY_RETURN_IF_ERROR(conn.Query(ListSql(after, query.type.has_value()), params,
                                    [&](const storage::Row& row) {
-    Activity a;
-    a.workspace_id = workspace_id;
-    a.id = row.Int(0);
-    a.contact_id = row.Int(1);
-    a.occurred_at = row.Int(2);
-    a.type = ParseActivityType(row.Text(3)).value_or(ActivityType::kNote);
-    a.actor.type = ParseActorType(row.Text(4)).value_or(ActorType::kSystem);
-    a.actor.id = row.Int(5);
-    auto payload = ParseJson(row.Text(6));
-    if (payload.ok() && payload->is_object()) a.payload = std::move(payload->as_object());
-    page.data.push_back(std::move(a));
+    page.data.push_back(ReadActivity(row, workspace_id));
     return true;
   }));
   if (page.data.size() > static_cast<size_t>(limit)) {
@@ -125,17 +130,7 @@ Status ActivityRepository::ScanFrom(storage::Connection& conn, Id workspace_id, 
       "SELECT id, contact_id, occurred_at, type, actor_type, actor_id, payload FROM activities "
       "WHERE workspace_id = ? AND id >= ? ORDER BY id",
       {workspace_id, from_id}, [&](const storage::Row& row) {
-        Activity a;
-        a.workspace_id = workspace_id;
-        a.id = row.Int(0);
-        a.contact_id = row.Int(1);
-        a.occurred_at = row.Int(2);
-        a.type = ParseActivityType(row.Text(3)).value_or(ActivityType::kNote);
-        a.actor.type = ParseActorType(row.Text(4)).value_or(ActorType::kSystem);
-        a.actor.id = row.Int(5);
-        auto payload = ParseJson(row.Text(6));
-        if (payload.ok() && payload->is_object()) a.payload = std::move(payload->as_object());
-        return fn(a);
+        return fn(ReadActivity(row, workspace_id));
       });
 }
 
