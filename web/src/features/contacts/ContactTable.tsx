@@ -3,6 +3,7 @@
 // and reorder by dragging; the keyboard moves an active row (arrows, Page Up/Down, Home/End),
 // Enter opens it, Space selects it.
 import { type KeyboardEvent, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { Contact } from '../../api/generated/schema';
 import type { Column } from './columns';
 
@@ -27,7 +28,8 @@ type Props = {
 
 export function ContactTable(p: Props) {
   const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  // The first row under the top edge, not the pixel offset: a scroll within a row renders nothing.
+  const [topRow, setTopRow] = useState(0);
   const [height, setHeight] = useState(600);
   const [active, setActive] = useState(-1);
   const [dragKey, setDragKey] = useState<string | null>(null);
@@ -42,9 +44,32 @@ export function ContactTable(p: Props) {
     return () => ro.disconnect();
   }, []);
 
+  // The scroll position is read once per frame, in a requestAnimationFrame callback, and the rows
+  // it brings in are rendered there (flushSync) so they are drawn in that same frame. Reading
+  // scrollTop in the scroll event instead comes after React's commit of the previous position has
+  // dirtied the layout (a forced synchronous layout), and a render scheduled from the event
+  // lands in a separate task, after the frame: both cost a long frame when the core is busy.
+  const pendingFrame = useRef(0);
+  const onScroll = useCallback(() => {
+    if (pendingFrame.current) return;
+    pendingFrame.current = requestAnimationFrame(() => {
+      pendingFrame.current = 0;
+      const el = scroller.current;
+      if (el) flushSync(() => setTopRow(Math.floor(el.scrollTop / ROW_H)));
+    });
+  }, []);
+  useEffect(() => () => cancelAnimationFrame(pendingFrame.current), []);
+
   const headH = 37;
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - OVERSCAN);
-  const last = Math.min(p.rows.length, Math.ceil((scrollTop + height) / ROW_H) + OVERSCAN);
+  // The rows in the DOM: a fixed number of slots (a screenful plus OVERSCAN above and below),
+  // row i in slot i % pool. A row scrolled out hands its slot, and its DOM elements, to the row
+  // scrolled in: React rewrites the slot's text and attributes instead of removing one subtree
+  // and building another, so a frame costs no element creation, style or layout-tree rebuild
+  // for the entering rows. The slots stay in DOM order (never moved: a moved node is rebuilt);
+  // their place on screen is their `top`, and aria-rowindex gives assistive technology the order.
+  const pool = Math.ceil(height / ROW_H) + 1 + 2 * OVERSCAN;
+  const first = Math.max(0, Math.min(topRow - OVERSCAN, p.rows.length - pool));
+  const last = Math.min(p.rows.length, first + pool);
 
   // Ask for the next page while a couple of screens remain.
   const { onNearEnd } = p;
@@ -126,7 +151,7 @@ export function ContactTable(p: Props) {
         aria-label="Contacts"
         aria-rowcount={p.rows.length + 1}
         aria-activedescendant={activeRow ? `row-${activeRow.id}` : undefined}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={onScroll}
         onKeyDown={onKeyDown}
         onFocus={() => active < 0 && p.rows.length > 0 && setActive(0)}
         data-testid="contacts-grid"
@@ -182,11 +207,11 @@ export function ContactTable(p: Props) {
           p.emptyState
         ) : (
           <div style={{ height: p.rows.length * ROW_H + (p.loadingMore ? ROW_H : 0), position: 'relative', width: totalWidth, minWidth: '100%' }}>
-            {p.rows.slice(first, last).map((c, k) => {
-              const i = first + k;
+            {slots(first, last, pool, (i) => {
+              const c = p.rows[i]!;
               const id = c.id ?? '';
               return (
-                <Row key={id} c={c} i={i} active={i === active} selected={p.selected.has(id)} columns={p.columns}
+                <Row key={i % pool} c={c} i={i} active={i === active} selected={p.selected.has(id)} columns={p.columns}
                   onOpen={p.onOpen} onToggle={p.onToggle} setActive={setActive} />
               );
             })}
@@ -203,6 +228,14 @@ export function ContactTable(p: Props) {
   );
 }
 
+// Rows first..last-1 in slot order (row i at index i % pool): the same slot keeps its place in
+// the DOM as the window moves.
+function slots(first: number, last: number, pool: number, row: (i: number) => React.ReactNode): React.ReactNode[] {
+  const out: React.ReactNode[] = [];
+  for (let i = first; i < last; i++) out[i % pool] = row(i);
+  return out;
+}
+
 // One row. Memoized: a scroll re-renders the table every frame, but only the rows that come
 // into view render (the others keep their contact, position and selection), so a frame costs
 // the rows scrolled in, not the screenful.
@@ -215,6 +248,7 @@ const Row = memo(function Row({ c, i, active, selected, columns, onOpen, onToggl
     <div
       id={`row-${id}`}
       role="row"
+      aria-rowindex={i + 2}
       aria-selected={selected}
       className={`grid-row${active ? ' active' : ''}${selected ? ' selected' : ''}`}
       style={{ top: i * ROW_H }}
