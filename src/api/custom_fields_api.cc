@@ -24,7 +24,8 @@ Result<fields::CustomFieldInput> ParseInput(const json::object& body) {
     out = std::string(v->get_string());
   };
   for (const auto& [key, value] : body) {
-    if (key != "key" && key != "label" && key != "type" && key != "options" && key != "position")
+    if (key != "key" && key != "label" && key != "type" && key != "options" && key != "position" &&
+        key != "unique")
       errors.push_back({std::string(key), "unknown_field", "unknown field \"" + std::string(key) + "\"", {}});
   }
   string_field("key", in.key);
@@ -44,6 +45,10 @@ Result<fields::CustomFieldInput> ParseInput(const json::object& body) {
   if (const json::value* v = body.if_contains("position")) {
     if (v->is_int64() && v->get_int64() >= 0 && v->get_int64() < 100000) in.position = static_cast<int>(v->get_int64());
     else errors.push_back({"position", "invalid", "position must be a whole number from 0", {}});
+  }
+  if (const json::value* v = body.if_contains("unique")) {
+    if (v->is_bool()) in.unique = v->get_bool();
+    else errors.push_back({"unique", "invalid", "unique must be true or false", {}});
   }
   if (!errors.empty()) {
     std::string message = errors.front().message;

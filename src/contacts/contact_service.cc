@@ -7,6 +7,7 @@
 #include "contacts/contact_diff.h"
 #include "contacts/contact_repository.h"
 #include "contacts/contact_writer.h"
+#include "contacts/unique_fields.h"
 #include "fields/custom_fields.h"
 #include "storage/dialect.h"
 #include "timeline/activity_repository.h"
@@ -330,7 +331,8 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
   // 1. Outside the transaction: one read for what validation needs, then parse every item.
   InputContext ctx;
   bool need_fields = std::any_of(items.begin(), items.end(), NeedsCustomFields) ||
-                     NeedsCustomFields(options.create_defaults);
+                     NeedsCustomFields(options.create_defaults) ||
+                     BatchMatch::ByField(options.match_on);
   bool need_region = std::any_of(items.begin(), items.end(), MentionsPhones) ||
                      MentionsPhones(options.create_defaults);
   if (need_fields || need_region) {
@@ -344,6 +346,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       return Status::Ok();
     }));
   }
+  RALLY_ASSIGN_OR_RETURN(const BatchMatch match, BatchMatch::Make(options.match_on, ctx.custom_fields));
   // Creation defaults, parsed once; applied beneath an item's own values (BatchOptions).
   std::optional<ContactPatch> defaults;
   if (!options.create_defaults.empty()) {
@@ -359,21 +362,22 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
     defaults = std::move(d).value();
   }
   struct Group {
-    std::string key;  // the primary email's match key
+    std::string key;  // the primary email's match key (or the match field's value: BatchMatch)
     std::vector<size_t> items;
     ContactPatch patch;
   };
   std::vector<Group> groups;
   std::unordered_map<std::string, size_t> group_of;
   for (size_t i = 0; i < items.size(); ++i) {
-    auto patch = ParseContactInput(items[i], ctx.custom_fields, /*create=*/true);
-    if (!patch.ok()) {
-      results[i].error = patch.status();
+    // Matching by a field, an update needs no email: a creation's is checked when it creates.
+    auto patch = ParseContactInput(items[i], ctx.custom_fields, /*create=*/!match.field());
+    auto key = patch.ok() ? match.KeyOf(*patch) : Result<std::string>(patch.status());
+    if (!key.ok()) {
+      results[i].error = key.status();
       continue;
     }
-    const std::string& key = patch->email->key;
-    auto [it, fresh] = group_of.emplace(key, groups.size());
-    if (fresh) groups.push_back(Group{key, {}, std::move(patch).value()});
+    auto [it, fresh] = group_of.emplace(*key, groups.size());
+    if (fresh) groups.push_back(Group{*key, {}, std::move(patch).value()});
     else groups[it->second].patch.MergeFrom(*patch);
     groups[it->second].items.push_back(i);
   }
@@ -407,7 +411,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
     // Everything the batch will look up, looked up at once.
     std::vector<std::string> keys, norms, company_names;
     for (const Group& g : groups) {
-      keys.push_back(g.key);
+      if (g.patch.email) keys.push_back(g.patch.email->key);
       if (g.patch.additional_emails)
         for (const auto& e : *g.patch.additional_emails) keys.push_back(e.key);
       if (g.patch.tags)
@@ -418,11 +422,16 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       }
     }
     RALLY_RETURN_IF_ERROR(w.LoadEmailHolders(keys));
+    if (match.field()) {
+      std::vector<std::string> match_keys;
+      for (const Group& g : groups) match_keys.push_back(g.key);
+      RALLY_RETURN_IF_ERROR(match.Load(w, match_keys));
+    }
     RALLY_RETURN_IF_ERROR(w.LoadTags(norms));
     RALLY_RETURN_IF_ERROR(w.LoadCompanies(company_names));
     std::vector<Id> matched;
     for (const Group& g : groups) {
-      RALLY_ASSIGN_OR_RETURN(auto h, w.Holder(g.key));
+      RALLY_ASSIGN_OR_RETURN(auto h, match.Holder(w, g.key));
       if (h && !h->deleted) matched.push_back(h->contact_id);
     }
     std::sort(matched.begin(), matched.end());
@@ -439,15 +448,17 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       std::optional<Id> skipped;  // by the mode: the matched contact, or 0
       std::vector<std::string> changed;
       Status s = [&]() -> Status {
-        RALLY_ASSIGN_OR_RETURN(auto holder, w.Holder(g.key));
+        RALLY_ASSIGN_OR_RETURN(auto holder, match.Holder(w, g.key));
         const Contact* before = nullptr;
         ContactPatch patch = g.patch;
         if (holder) {
           if (holder->deleted) {
+            std::string field = match.field() ? match.field()->def.Path() : "email";
+            std::string shown = match.field() ? "\"" + g.key + "\"" : patch.email->display;
             return AlreadyExists(
-                "a deleted contact (id " + IdToString(holder->contact_id) + ") holds email " +
-                    patch.email->display + "; restore it first",
-                {FieldError{"email", "duplicate", "held by a deleted contact",
+                "a deleted contact (id " + IdToString(holder->contact_id) + ") holds " + field +
+                    " " + shown + "; restore it first",
+                {FieldError{field, "duplicate", "held by a deleted contact",
                             IdToString(holder->contact_id)}});
           }
           auto it = loaded.find(holder->contact_id);
@@ -459,8 +470,9 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
           }
           before = &it->second;
           // The email is the match key here, not a change: a batch never respells or replaces
-          // the primary email of the contact it matched (PATCH does that).
-          patch.email.reset();
+          // the primary email of the contact it matched (PATCH does that). Matched by a field,
+          // the email is an ordinary value that may change.
+          if (!match.field()) patch.email.reset();
           if (options.mode == BatchMode::kCreateOnly) {
             skipped = before->id;
             return Status::Ok();
@@ -474,6 +486,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
             skipped = 0;
             return Status::Ok();
           }
+          if (!patch.email) return FieldInvalid("email", "required", "email is required to create a contact");
           if (defaults) {
             // MergeFrom leaves the derived E.164 forms alone: carry the item's over.
             ContactPatch merged = *defaults;

@@ -91,6 +91,13 @@ struct BatchOptions {
   bool report_changes = false;
   // Decide and report everything, then roll back: nothing is written, no event published.
   bool dry_run = false;
+  // What matches an item to a contact: "" or "email" (primary and additional emails), or
+  // "custom.<key>" (or the bare key) of a unique custom field. Matching by a field, an item
+  // without a value for it is an error of that item (FieldError "custom.<key>", "required");
+  // a matched update may change the email (checked for uniqueness like any change); a creation
+  // still needs an email. Items sharing a match value merge as same-email items do. A field
+  // that does not exist or is not unique fails the call (invalid_argument naming "match_on").
+  std::string match_on;
   // Runs inside the batch's transaction after its writes, with the items' results: the
   // caller's own writes that must commit or roll back with the batch (an import's checkpoint
   // and rejected rows). Its error fails the whole batch. May run more than once (PostgreSQL
@@ -138,7 +145,8 @@ class ContactService {
   // Errors: invalid_argument naming "sort", "limit" or "cursor".
   Result<ContactPage> List(Id workspace_id, const ContactListOptions& options);
 
-  // Create-or-update by email, up to kMaxBatchItems items in one transaction. Each item gets a
+  // Create-or-update by email (or a unique custom field: BatchOptions::match_on), up to
+  // kMaxBatchItems items in one transaction. Each item gets a
   // result; a bad item does not stop the others. Items sharing an email (after normalization)
   // are merged in order (later values win) and applied as one write; each of them reports that
   // write's outcome. An item's email matches primary and additional emails; it is the match key,
@@ -147,7 +155,8 @@ class ContactService {
   // `options` (above) choose the mode, stage rule, creation defaults, dry run and a hook for
   // the caller's writes in the same transaction.
   // Errors (of the call, not of items): too_large naming "items" past kMaxBatchItems;
-  // invalid_argument for bad create_defaults; unavailable; the in_transaction hook's error.
+  // invalid_argument for bad create_defaults or match_on; unavailable; the in_transaction
+  // hook's error.
   Result<std::vector<BatchItemResult>> Batch(Id workspace_id, std::span<const ContactInput> items,
                                              const timeline::Actor& actor,
                                              const BatchOptions& options = {});

@@ -229,6 +229,10 @@ Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const
     if (kv.value().is_null()) after.custom.erase(kv.key());
     else after.custom[kv.key()] = kv.value();
   }
+  // Unique custom field values, checked like the emails before anything is written.
+  RALLY_ASSIGN_OR_RETURN(
+      std::vector<UniqueValues::Change> unique_changes,
+      unique_.Check(tx_, ws_, before, after, p.clear_custom || !p.custom.empty()));
 
   // 4. Relations created on first use. A company or tag created here and then found to change
   // nothing stays (it is harmless, and rare: only an unchanged write naming a new one). From
@@ -297,6 +301,8 @@ Result<ContactWriter::Outcome> ContactWriter::Apply(const Contact* before, const
   } else {
     RALLY_RETURN_IF_ERROR(WriteNow(before, after, diff, primary_key, rows_differ, new_rows));
   }
+  RALLY_RETURN_IF_ERROR(unique_.Write(tx_, ws_, after.id, after.deleted_at.has_value(),
+                                      unique_changes, deferred_));
 
   // 7. Only now, with every statement done (or queued), does the holder cache learn the new
   // state.
@@ -454,6 +460,7 @@ Status ContactWriter::Flush() {
   RALLY_RETURN_IF_ERROR(ContactRepository::RemoveTags(tx_, ws_, tags_removed));
   RALLY_RETURN_IF_ERROR(ContactRepository::AddTags(tx_, ws_, tags_added));
   RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx_, pending_activities_));
+  RALLY_RETURN_IF_ERROR(unique_.Flush(tx_, ws_));
   pending_.clear();
   pending_index_.clear();
   pending_activities_.clear();

@@ -22,6 +22,7 @@
 #include "contacts/contact_diff.h"
 #include "contacts/contact_input.h"
 #include "contacts/contact_repository.h"
+#include "contacts/unique_fields.h"
 #include "events/event.h"
 #include "storage/database.h"
 #include "timeline/activity.h"
@@ -52,7 +53,8 @@ class ContactWriter {
   // failures are returned before anything is written (see wrote()).
   // Errors: invalid_argument (owner or company id unknown; every such field named);
   // already_exists with a "duplicate" FieldError per email held by another contact (its
-  // existing_id set; the message says when that contact is deleted); storage errors.
+  // existing_id set; the message says when that contact is deleted), or per unique custom
+  // field value ("custom.<key>") held by another; storage errors.
   Result<Outcome> Apply(const Contact* before, const ContactPatch& patch, Contact& after);
 
   // Whether the last Apply wrote anything. Every check of an input (relations, email
@@ -92,8 +94,13 @@ class ContactWriter {
                                                  const NewRelations& relations, Micros now,
                                                  companies::CompanyService& companies);
 
+  // The unique custom fields' values as this writer sees them (contacts/unique_fields.h): Apply
+  // checks and writes them; batch callers preload and match by them.
+  UniqueValues& unique() { return unique_; }
+
   std::vector<events::Event>& events() { return events_; }
   storage::Transaction& tx() { return tx_; }
+  Id workspace_id() const { return ws_; }
   Micros now() const { return now_; }
 
  private:
@@ -142,6 +149,7 @@ class ContactWriter {
   std::unordered_map<Id, size_t> pending_index_;  // contact id -> pending_ index
   std::vector<timeline::Activity> pending_activities_;
   NewRelations new_relations_;
+  UniqueValues unique_;
 };
 
 }  // namespace rally::contacts

@@ -1,6 +1,9 @@
 #include "fields/custom_fields.h"
 
+#include <cmath>
+#include <cstdio>
 #include <set>
+#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/strings.h"
@@ -12,7 +15,8 @@ namespace rally::fields {
 namespace {
 
 constexpr std::string_view kSelectColumns =
-    "SELECT id, key, label, type, options, position, created_at, updated_at FROM custom_fields ";
+    "SELECT id, key, label, type, options, position, created_at, updated_at, is_unique"
+    " FROM custom_fields ";
 
 // Keys a custom field may not take: the built-in contact fields, the contact's other JSON keys
 // and the filter language's aliases, so `key:value` in a filter, an import column and a JSON
@@ -57,6 +61,7 @@ CustomField FromRow(const storage::Row& r) {
   f.position = static_cast<int>(r.Int(5));
   f.created_at = r.Int(6);
   f.updated_at = r.Int(7);
+  f.unique = r.Int(8) != 0;
   return f;
 }
 
@@ -94,6 +99,47 @@ Result<CustomField> Load(storage::Connection& conn, Id ws, Id id) {
   return *out;
 }
 
+// Marks `f` unique: indexes every contact's value of it (deleted contacts too: they keep their
+// values reserved until purged) in custom_unique_values, refusing when two share one.
+Status IndexUniqueValues(storage::Transaction& tx, Id ws, const CustomField& f) {
+  // The stored JSON always quotes its keys, so the LIKE finds a superset of the holders.
+  std::string pattern = "%\"" + f.def.key + "\"%";
+  std::unordered_map<std::string, Id> holder;  // value_norm -> contact
+  Status refused;
+  RALLY_RETURN_IF_ERROR(tx.Query(
+      "SELECT id, custom FROM contacts WHERE workspace_id = ? AND CAST(custom AS TEXT) LIKE ?"
+      " ORDER BY id",
+      {ws, pattern}, [&](const storage::Row& r) {
+        auto custom = ParseJson(r.Text(1));
+        if (!custom.ok() || !custom->is_object()) return true;
+        const json::value* v = custom->get_object().if_contains(f.def.key);
+        if (!v) return true;
+        std::optional<std::string> norm = UniqueValueNorm(f.def, *v);
+        if (!norm) return true;
+        auto [it, fresh] = holder.emplace(*norm, r.Int(0));
+        if (!fresh) {
+          std::string shown = FormatText(f.def, *v);
+          refused = AlreadyExists(
+              "custom field \"" + f.def.key + "\" cannot be unique: contacts " +
+                  IdToString(it->second) + " and " + IdToString(r.Int(0)) + " share the value \"" +
+                  shown + "\"",
+              {{"unique", "duplicate_values",
+                "custom." + f.def.key + " value \"" + shown + "\" is held by more than one contact",
+                IdToString(it->second)}});
+          return false;
+        }
+        return true;
+      }));
+  RALLY_RETURN_IF_ERROR(refused);
+  for (const auto& [norm, contact] : holder) {
+    RALLY_RETURN_IF_ERROR(tx.Execute("INSERT INTO custom_unique_values (workspace_id, field_id,"
+                                     " value_norm, contact_id) VALUES (?,?,?,?)",
+                                     {ws, f.id, norm, contact})
+                              .status());
+  }
+  return Status::Ok();
+}
+
 Result<std::string> CleanLabel(const std::string& raw) {
   std::string label = CollapseSpaces(raw);
   if (label.empty()) return FieldInvalid("label", "required", "label may not be empty");
@@ -102,6 +148,24 @@ Result<std::string> CleanLabel(const std::string& raw) {
 }
 
 }  // namespace
+
+bool CanBeUnique(FieldType type) { return type == FieldType::kText || type == FieldType::kNumber; }
+
+std::optional<std::string> UniqueValueNorm(const FieldDef& def, const json::value& value) {
+  if (value.is_null()) return std::nullopt;
+  if (def.type == FieldType::kNumber && (value.is_number())) {
+    double d = value.to_number<double>();
+    // Whole numbers print without a fraction so that 42 and 42.0 meet; others round-trip.
+    if (std::nearbyint(d) == d && std::fabs(d) < 1e15) return std::to_string(static_cast<int64_t>(d));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    return std::string(buf);
+  }
+  std::string text = value.is_string() ? std::string(value.get_string()) : json::serialize(value);
+  std::string norm = CaseFold(CollapseSpaces(text));
+  if (norm.empty()) return std::nullopt;
+  return norm;
+}
 
 Result<std::vector<CustomField>> ListCustomFields(storage::Connection& conn, Id workspace_id) {
   std::vector<CustomField> out;
@@ -172,6 +236,9 @@ Result<CustomField> CustomFieldService::Create(Id workspace_id, const CustomFiel
   } else if (in.options && !in.options->empty()) {
     errors.push_back({"options", "invalid", "only select fields have options", {}});
   }
+  if (in.unique.value_or(false) && type && !CanBeUnique(*type)) {
+    errors.push_back({"unique", "invalid", "only text and number fields can be unique", {}});
+  }
   std::string label = Humanize(key);
   if (in.label) {
     auto l = CleanLabel(*in.label);
@@ -190,6 +257,7 @@ Result<CustomField> CustomFieldService::Create(Id workspace_id, const CustomFiel
   f.def.type = *type;
   f.def.custom = true;
   f.def.options = options;
+  f.unique = in.unique.value_or(false);
   f.created_at = f.updated_at = Now();
   Status s = db_.Write([&](storage::Transaction& tx) -> Status {
     if (in.position) {
@@ -201,9 +269,10 @@ Result<CustomField> CustomFieldService::Create(Id workspace_id, const CustomFiel
     }
     RALLY_RETURN_IF_ERROR(
         tx.Execute("INSERT INTO custom_fields (workspace_id, id, key, label, type, options,"
-                   " position, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                   " position, created_at, updated_at, is_unique) VALUES (?,?,?,?,?,?,?,?,?,?)",
                    {workspace_id, f.id, key, label, std::string(FieldTypeName(*type)),
-                    OptionsJson(options), int64_t{f.position}, f.created_at, f.updated_at})
+                    OptionsJson(options), int64_t{f.position}, f.created_at, f.updated_at,
+                    int64_t{f.unique ? 1 : 0}})
             .status());
     return BumpSettingsVersion(tx, workspace_id);
   });
@@ -264,11 +333,27 @@ Result<CustomField> CustomFieldService::Update(Id workspace_id, Id id, const Cus
       }
       f.def.options = std::move(cleaned);
     }
+    if (in.unique && *in.unique != f.unique) {
+      if (*in.unique && !CanBeUnique(f.def.type))
+        return FieldInvalid("unique", "invalid", "only text and number fields can be unique");
+      f.unique = *in.unique;
+      // The settings version goes first: on PostgreSQL that row lock orders this change after
+      // writers that validated against the old settings (fields/field_settings.h).
+      RALLY_RETURN_IF_ERROR(BumpSettingsVersion(tx, workspace_id));
+      if (f.unique) {
+        RALLY_RETURN_IF_ERROR(IndexUniqueValues(tx, workspace_id, f));
+      } else {
+        RALLY_RETURN_IF_ERROR(tx.Execute("DELETE FROM custom_unique_values WHERE workspace_id = ?"
+                                         " AND field_id = ?",
+                                         {workspace_id, id})
+                                  .status());
+      }
+    }
     f.updated_at = Now();
     RALLY_RETURN_IF_ERROR(tx.Execute("UPDATE custom_fields SET label = ?, options = ?, position = ?,"
-                                     " updated_at = ? WHERE workspace_id = ? AND id = ?",
+                                     " updated_at = ?, is_unique = ? WHERE workspace_id = ? AND id = ?",
                                      {f.def.label, OptionsJson(f.def.options), int64_t{f.position},
-                                      f.updated_at, workspace_id, id})
+                                      f.updated_at, int64_t{f.unique ? 1 : 0}, workspace_id, id})
                               .status());
     RALLY_RETURN_IF_ERROR(BumpSettingsVersion(tx, workspace_id));
     out = std::move(f);
@@ -287,6 +372,7 @@ json::object CustomFieldToJson(const CustomField& f) {
   for (const auto& opt : f.def.options) opts.emplace_back(json::string(opt));
   o["options"] = std::move(opts);
   o["position"] = f.position;
+  o["unique"] = f.unique;
   o["created_at"] = FormatTimestamp(f.created_at);
   o["updated_at"] = FormatTimestamp(f.updated_at);
   return o;
