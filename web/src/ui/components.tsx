@@ -1,5 +1,5 @@
 // Small shared pieces every page uses, so states and labels look the same everywhere.
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type CSSProperties, type ReactNode, useEffect, useRef, useState } from 'react';
 import { bandOf, BAND_LABELS, STAGE_LABELS, type Band, type Stage } from './format';
 
 export function Spinner({ label = 'Loading' }: { label?: string }) {
@@ -43,9 +43,11 @@ export function ScoreBadge({ score, band, showBand = true }: { score: number | u
   if (score === undefined) return <span className="subtle">—</span>;
   const b = (band as Band | undefined) ?? bandOf(score);
   return (
+    // Three elements, not five: the number is the badge's own text and the bar one element
+    // filled by a gradient (the contacts table builds this for every row scrolled in).
     <span className="score" title={`Lead score ${score} (${BAND_LABELS[b]})`}>
-      <span>{score}</span>
-      <span className="bar" aria-hidden="true"><span className={`bar-${b}`} style={{ width: `${score}%` }} /></span>
+      {score}
+      <span className={`bar bar-${b}`} aria-hidden="true" style={{ '--score': `${score}%` } as CSSProperties} />
       {showBand && <span className={`band band-${b}`}>{BAND_LABELS[b]}</span>}
     </span>
   );

@@ -9,6 +9,7 @@ import type { Column } from './columns';
 
 const ROW_H = 40;
 const OVERSCAN = 12;
+const PREFETCH = 400;
 
 type Props = {
   rows: Contact[];
@@ -71,10 +72,11 @@ export function ContactTable(p: Props) {
   const first = Math.max(0, Math.min(topRow - OVERSCAN, p.rows.length - pool));
   const last = Math.min(p.rows.length, first + pool);
 
-  // Ask for the next page while a couple of screens remain.
+  // Ask for the next page while PREFETCH rows remain: at 10 rows a frame (a fast drag of the
+  // scrollbar) that is 40 frames for the page to arrive, so the scroll does not hit the end.
   const { onNearEnd } = p;
   useEffect(() => {
-    if (p.rows.length > 0 && last >= p.rows.length - 100) onNearEnd();
+    if (p.rows.length > 0 && last >= p.rows.length - PREFETCH) onNearEnd();
   }, [last, p.rows.length, onNearEnd]);
 
   useEffect(() => {
@@ -263,7 +265,7 @@ const Row = memo(function Row({ c, i, active, selected, columns, onOpen, onToggl
         <input type="checkbox" aria-label={`Select ${c.email}`} checked={selected} onChange={() => onToggle(id)} />
       </div>
       {columns.map((col) => (
-        <div key={col.key} className="cell" role="gridcell" style={{ width: col.width }} data-col={col.key}>
+        <div key={col.key} className={col.cellClass ? `cell ${col.cellClass}` : 'cell'} role="gridcell" style={{ width: col.width }} data-col={col.key}>
           {col.render(c)}
         </div>
       ))}

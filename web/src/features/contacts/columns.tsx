@@ -10,13 +10,14 @@ export type Column = {
   label: string;
   width: number;
   sort?: string;
+  cellClass?: string; // added to the cell's class: a style for the whole cell without a wrapper
   render: (c: Contact) => ReactNode;
 };
 
 const text = (v: string | null | undefined): ReactNode => (v ? v : <span className="subtle">—</span>);
 
 const BUILT_IN: Column[] = [
-  { key: 'name', label: 'Name', width: 200, sort: 'last_name', render: (c) => <span className="name-cell">{fullName(c)}</span> },
+  { key: 'name', label: 'Name', width: 200, sort: 'last_name', cellClass: 'name-cell', render: (c) => fullName(c) },
   { key: 'email', label: 'Email', width: 230, sort: 'email', render: (c) => text(c.email) },
   { key: 'company', label: 'Company', width: 170, render: (c) => text(c.company?.name) },
   { key: 'title', label: 'Title', width: 160, sort: 'title', render: (c) => text(c.title) },
