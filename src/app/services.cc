@@ -60,6 +60,11 @@ Result<std::unique_ptr<Services>> OpenServices(const DatabaseConfig& config) {
   s->companies = std::make_unique<companies::CompanyService>(*s->db);
   s->contacts = std::make_unique<contacts::ContactService>(*s->db, *s->events, *s->companies);
   s->contact_search = std::make_unique<contacts::ContactSearch>(*s->db);
+  // Counts of tag/stage/score/owner segments from memory on SQLite, whose file this process
+  // writes alone; PostgreSQL may be shared by several processes, so it counts with SQL.
+  if (s->db->dialect() == storage::Dialect::kSqlite) {
+    s->contact_search->EnableCountIndex(*s->events);
+  }
   s->tags = std::make_unique<segments::TagService>(*s->db, *s->events, *s->contacts);
   importexport::ImportServiceOptions import_options;
   import_options.max_upload_bytes = config.import_max_upload_bytes;

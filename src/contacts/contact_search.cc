@@ -1,5 +1,6 @@
 #include "contacts/contact_search.h"
 
+#include <map>
 #include <unordered_map>
 
 #include "contacts/contact_repository.h"
@@ -53,15 +54,53 @@ Result<ContactPage> ContactSearch::List(const query::QueryContext& ctx,
 
 Result<int64_t> ContactSearch::Count(const query::QueryContext& ctx,
                                      const ContactSearchRequest& request) {
+  return CountImpl(ctx, request, true);
+}
+
+Result<int64_t> ContactSearch::CountWithSql(const query::QueryContext& ctx,
+                                            const ContactSearchRequest& request) {
+  return CountImpl(ctx, request, false);
+}
+
+Result<int64_t> ContactSearch::CountImpl(const query::QueryContext& ctx,
+                                         const ContactSearchRequest& request, bool use_index) {
   int64_t n = 0;
+  bool counted = false;
+  std::optional<query::FieldCatalog> catalog;
+  std::optional<query::Node> filter;
   RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
-    RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog,
-                           query::LoadFieldCatalog(conn, ctx.workspace_id));
-    RALLY_ASSIGN_OR_RETURN(query::Node filter, ParseFilter(catalog, request));
-    RALLY_ASSIGN_OR_RETURN(n, query::CountContacts(conn, ctx, catalog, filter));
+    RALLY_ASSIGN_OR_RETURN(catalog, query::LoadFieldCatalog(conn, ctx.workspace_id));
+    RALLY_ASSIGN_OR_RETURN(filter, ParseFilter(*catalog, request));
+    if (use_index && count_index_ && query::CountIndex::CanAnswer(*catalog, *filter))
+      return Status::Ok();  // counted below, outside this snapshot (the index takes its own)
+    RALLY_ASSIGN_OR_RETURN(n, query::CountContacts(conn, ctx, *catalog, *filter));
+    counted = true;
     return Status::Ok();
   }));
-  return n;
+  if (counted) return n;
+  RALLY_ASSIGN_OR_RETURN(std::optional<int64_t> indexed,
+                         count_index_->Count(ctx, *catalog, *filter));
+  if (indexed) return *indexed;
+  return CountImpl(ctx, request, false);
+}
+
+void ContactSearch::EnableCountIndex(events::EventBus& bus) {
+  count_index_ = std::make_shared<query::CountIndex>(db_);
+  bus.Subscribe(
+      "contact-count-index", [index = count_index_](std::span<const events::Event> batch) {
+        std::map<Id, std::vector<Id>> changed;  // workspace -> contacts
+        for (const events::Event& e : batch) {
+          if (e.As<events::TagMerged>() != nullptr || e.As<events::TagDeleted>() != nullptr) {
+            // Their contacts' events come too; rebuilding after these rare admin actions is the
+            // simple, certain way.
+            index->Invalidate(e.workspace_id);
+            continue;
+          }
+          if (e.As<events::ActivityAdded>() != nullptr) continue;  // changes nothing indexed
+          if (Id c = e.ContactId()) changed[e.workspace_id].push_back(c);
+        }
+        for (const auto& [ws, ids] : changed) index->MarkChanged(ws, ids);
+      });
 }
 
 }  // namespace rally::contacts

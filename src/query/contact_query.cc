@@ -11,6 +11,7 @@
 #include "base/strings.h"
 #include "fields/builtin_fields.h"
 #include "fields/custom_fields.h"
+#include "query/filter_values.h"
 #include "storage/dialect.h"
 
 namespace rally::query {
@@ -155,10 +156,7 @@ std::string LikeEscape(std::string_view s) {
   return out;
 }
 
-std::string Str(const json::value& v) {
-  fields::FieldDef any;
-  return fields::FormatText(any, v);
-}
+std::string Str(const json::value& v) { return ValueText(v); }
 
 // Day [start, end) in micros of a date value, or the instant [t, t+1) of a timestamp value.
 std::pair<Micros, Micros> TimeRange(const json::value& v) {
@@ -169,14 +167,6 @@ std::pair<Micros, Micros> TimeRange(const json::value& v) {
   }
   Micros t = ParseTimestamp(s).value_or(0);
   return {t, t + 1};
-}
-
-constexpr std::pair<int, int> kBandRanges[] = {{0, 25}, {26, 50}, {51, 75}, {76, 100}};
-std::pair<int, int> BandRange(const json::value& v) {
-  std::string s = Str(v);
-  for (size_t i = 0; i < std::size(fields::kScoreBands); ++i)
-    if (fields::kScoreBands[i] == s) return kBandRanges[i];
-  return {1, 0};
 }
 
 // The words of a search as both full-text indexes cut them: runs of letters and digits, accents
@@ -337,16 +327,12 @@ class Compiler {
       case FieldKind::kStage:
         return Scalar(
             "c.lifecycle_stage", c,
-            [](const json::value& v) -> Value {
-              return int64_t{fields::ParseLifecycleStage(Str(v)).value_or(-1)};
-            },
+            [](const json::value& v) -> Value { return StageValue(v); },
             "1 = 0", false);
       case FieldKind::kScore:
         return Scalar(
             "c.lead_score", c,
-            [](const json::value& v) -> Value {
-              return v.is_int64() ? v.get_int64() : static_cast<int64_t>(v.to_number<double>());
-            },
+            [](const json::value& v) -> Value { return ScoreValue(v); },
             "1 = 0", false);
       case FieldKind::kBand:
         return Band(c);
