@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "contacts/contact_diff.h"
 #include "contacts/contact_repository.h"
+#include "contacts/contact_tagger.h"
 #include "contacts/contact_writer.h"
 #include "contacts/unique_fields.h"
 #include "fields/custom_fields.h"
@@ -599,6 +600,13 @@ Result<ContactService::ManyCounts> ContactService::UpdateLiveManyInTx(
   if (SetsPhones(patch)) {
     RALLY_ASSIGN_OR_RETURN(std::string region, ContactRepository::DefaultRegion(tx, workspace_id));
     FillPhoneE164(patch, region);
+  }
+  // Bulk tagging reads ids and the named tags' assignments, not whole contacts to diff
+  // (contact_tagger.h); it writes the same rows, entries and events as the writer below.
+  if (OnlyAddsOrRemovesTags(patch)) {
+    RALLY_ASSIGN_OR_RETURN(std::optional<TagManyCounts> tagged,
+                           AddRemoveTagsMany(tx, workspace_id, ids, patch, actor, Now(), events));
+    if (tagged) return ManyCounts{tagged->changed, tagged->unchanged, tagged->skipped};
   }
   ManyCounts counts;
   ContactWriter w(tx, workspace_id, actor, Now(), companies_);
