@@ -472,8 +472,10 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
           before = &it->second;
           // The email is the match key here, not a change: a batch never respells or replaces
           // the primary email of the contact it matched (PATCH does that). Matched by a field,
-          // the email is an ordinary value that may change.
+          // that field's value is the key instead, and the email an ordinary value that may
+          // change.
           if (!match.field()) patch.email.reset();
+          else patch.custom.erase(match.field()->def.key);
           if (options.mode == BatchMode::kCreateOnly) {
             skipped = before->id;
             return Status::Ok();

@@ -443,7 +443,7 @@ std::optional<contacts::ContactInput> RowToInput(const ColumnMapping& mapping,
       in[key] = std::string(cell);
     }
   }
-  if (!has_email) return std::nullopt;
+  if (!has_email && !options.email_optional) return std::nullopt;
   if (!full_name.empty()) {
     auto [first, last] = SplitFullName(full_name);
     if (!in.contains("first_name") && !first.empty()) in["first_name"] = first;

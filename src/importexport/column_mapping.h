@@ -92,12 +92,15 @@ std::string TranslateStage(std::string_view value);
 struct RowOptions {
   bool clear_empty = false;           // empty cells clear the field (else keep the stored value)
   std::vector<std::string> add_tags;  // tags every row gets, merged with its own
+  // Rows are matched on a unique custom field (ImportOptions::match_on): a row without an
+  // email may still update the contact it matches, so it is not refused here.
+  bool email_optional = false;
 };
 
 // Builds the Batch item for one row (cells aligned with the mapping). Non-empty cells set their
 // field; empty ones are left out (or clear it, with clear_empty); tags merge (add_tags) rather
 // than replace. Returns nullopt when the row has no email cell at all (the caller rejects it
-// naming the email column).
+// naming the email column), unless options.email_optional.
 std::optional<contacts::ContactInput> RowToInput(const ColumnMapping& mapping,
                                                  std::span<const std::string> cells,
                                                  const RowOptions& options);

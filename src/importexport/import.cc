@@ -73,6 +73,7 @@ json::object ImportOptions::ToJson() const {
   for (const auto& s : tags) t.emplace_back(s);
   json::object o{{"mapping", mapping},
                  {"mode", ModeName(mode)},
+                 {"match_on", match_on},
                  {"clear_empty", clear_empty},
                  {"allow_stage_regression", allow_stage_regression},
                  {"tags", std::move(t)},
@@ -116,7 +117,7 @@ Status ImportOptions::Merge(const json::object& patch) {
   };
   for (const auto& kv : patch) {
     static const std::vector<std::string_view> kKeys = {
-        "mapping", "mode", "clear_empty", "allow_stage_regression", "tags", "owner",
+        "mapping", "mode", "match_on", "clear_empty", "allow_stage_regression", "tags", "owner",
         "lifecycle_stage", "lead_source", "sheet", "header_row", "delimiter", "encoding",
         "file_name"};
     if (std::find(kKeys.begin(), kKeys.end(), std::string_view(kv.key())) == kKeys.end()) {
@@ -140,6 +141,18 @@ Status ImportOptions::Merge(const json::object& patch) {
     else {
       return FieldInvalid("mode", "not_an_option",
                           "mode is one of create_and_update, create_only, update_only");
+    }
+  }
+  if (patch.contains("match_on")) {
+    std::string m;
+    RALLY_RETURN_IF_ERROR(str("match_on", m));
+    if (m.empty() || AsciiLower(m) == "email") {
+      match_on = "email";
+    } else if (m.starts_with("custom.") && m.size() > 7) {
+      match_on = m;
+    } else {
+      return FieldInvalid("match_on", "not_an_option",
+                          "match_on is \"email\" or \"custom.<key>\" of a unique custom field");
     }
   }
   RALLY_RETURN_IF_ERROR(flag("clear_empty", clear_empty));
@@ -179,6 +192,34 @@ Status ImportOptions::Merge(const json::object& patch) {
   if (!encoding.empty() && !ParseTextEncoding(encoding)) {
     return FieldInvalid("encoding", "not_an_option",
                         "encoding is one of utf-8, utf-16le, utf-16be, windows-1252");
+  }
+  return Status::Ok();
+}
+
+Status CheckMatchOn(const ImportOptions& options, std::span<const std::string> mapping,
+                    std::span<const fields::CustomField> custom) {
+  auto mapped = [&](std::string_view key) {
+    return std::find(mapping.begin(), mapping.end(), key) != mapping.end();
+  };
+  if (options.match_on == "email") {
+    if (!mapped("email")) {
+      return FieldInvalid("mapping", "required", "no column maps to email; map the email column");
+    }
+    return Status::Ok();
+  }
+  std::string_view key = std::string_view(options.match_on).substr(7);
+  auto f = std::find_if(custom.begin(), custom.end(),
+                        [&](const fields::CustomField& c) { return c.def.key == key; });
+  if (f == custom.end()) {
+    return FieldInvalid("match_on", "not_found", "match_on " + options.match_on + " is not a custom field");
+  }
+  if (!f->unique) {
+    return FieldInvalid("match_on", "not_unique",
+                        "match_on " + options.match_on + " is not a unique field; mark it unique first");
+  }
+  if (!mapped(options.match_on)) {
+    return FieldInvalid("match_on", "not_mapped",
+                        "no column maps to " + options.match_on + ", the field rows are matched on");
   }
   return Status::Ok();
 }

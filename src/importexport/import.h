@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct ImportCounts {
 // every key optional):
 //   {"mapping": {...}|[...]          (column_mapping.h ParseMapping; default: the suggestion)
 //    "mode": "create_and_update"|"create_only"|"update_only",
+//    "match_on": "email"|"custom.<key>",  what matches a row to a contact: the email (primary and
+//                                    additional; the default) or a unique custom field, which
+//                                    must be mapped (CheckMatchOn); rows matched by it may
+//                                    change the contact's email
 //    "clear_empty": false,           empty cells clear the field instead of keeping it
 //    "allow_stage_regression": false,
 //    "tags": ["Imported"],           added to every row's contact
@@ -48,6 +53,7 @@ struct ImportCounts {
 struct ImportOptions {
   json::value mapping;  // null: the suggested mapping
   contacts::BatchMode mode = contacts::BatchMode::kCreateOrUpdate;
+  std::string match_on = "email";  // or "custom.<key>"
   bool clear_empty = false;
   bool allow_stage_regression = false;
   std::vector<std::string> tags;
@@ -65,6 +71,14 @@ struct ImportOptions {
   // Overlays the keys present in `patch` onto these options (.../start with a changed mapping).
   Status Merge(const json::object& patch);
 };
+
+// Whether a file can run with these options and this mapping (a field key per column, as
+// column_mapping.h's ColumnMapping): matching on email needs a column mapped to email; matching
+// on a custom field needs that field to exist, be unique (in `custom`, the workspace's
+// definitions) and be mapped.
+// Errors: invalid_argument naming "mapping" (email not mapped) or "match_on".
+Status CheckMatchOn(const ImportOptions& options, std::span<const std::string> mapping,
+                    std::span<const fields::CustomField> custom);
 
 struct Import {
   Id workspace_id = 0;

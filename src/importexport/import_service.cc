@@ -73,6 +73,15 @@ Result<std::vector<fields::CustomField>> LoadCustom(storage::Database& db, Id ws
   return out;
 }
 
+// CheckMatchOn (import.h) with the workspace's custom fields, read only when matching on one.
+Status CheckMatch(storage::Database& db, Id ws, const ImportOptions& o, const ColumnMapping& m) {
+  std::vector<fields::CustomField> custom;
+  if (o.match_on != "email") {
+    RALLY_ASSIGN_OR_RETURN(custom, LoadCustom(db, ws));
+  }
+  return CheckMatchOn(o, m, custom);
+}
+
 ReaderOptions ToReaderOptions(const ImportOptions& o) {
   ReaderOptions r;
   r.header_row = o.header_row;
@@ -384,6 +393,8 @@ class Pipeline {
     row_opts_.clear_empty = o.clear_empty;
     row_opts_.add_tags = o.tags;
     bo_.mode = o.mode;
+    bo_.match_on = o.match_on;
+    row_opts_.email_optional = o.match_on != "email";
     bo_.keep_higher_stage = !o.allow_stage_regression;
     if (!Maps(mapping, "lead_source") && !o.lead_source.empty())
       bo_.create_defaults["lead_source"] = o.lead_source;
@@ -573,9 +584,7 @@ Result<json::object> ImportService::DryRun(Id ws, Id id, const json::object& pat
   RALLY_ASSIGN_OR_RETURN(Opened o, Open(imp, imp.options));
   const Detected& d = o.reader->Detected();
   RALLY_ASSIGN_OR_RETURN(ColumnMapping mapping, EffectiveMapping(ws, d, imp.options, nullptr));
-  if (!Maps(mapping, "email")) {
-    return FieldInvalid("mapping", "required", "no column maps to email; map the email column");
-  }
+  RALLY_RETURN_IF_ERROR(CheckMatch(db_, ws, imp.options, mapping));
   imp.counts = ImportCounts{};
   auto started = std::chrono::steady_clock::now();
   Pipeline p(contacts_, imp, mapping, d.header, /*dry_run=*/true, options_.batch_rows);
@@ -619,9 +628,7 @@ Result<Import> ImportService::Start(Id ws, Id id, const json::object& patch, Id 
     RALLY_ASSIGN_OR_RETURN(Opened o, Open(imp, imp.options));
     RALLY_ASSIGN_OR_RETURN(ColumnMapping mapping,
                            EffectiveMapping(ws, o.reader->Detected(), imp.options, nullptr));
-    if (!Maps(mapping, "email")) {
-      return FieldInvalid("mapping", "required", "no column maps to email; map the email column");
-    }
+    RALLY_RETURN_IF_ERROR(CheckMatch(db_, ws, imp.options, mapping));
     // The job runs with exactly this mapping, even if saved mappings change meanwhile.
     imp.options.mapping = MappingToArray(mapping, o.reader->Detected().header);
   }
@@ -649,9 +656,7 @@ Result<Import> ImportService::Run(Id ws, Id id, const ProgressFn& progress) {
   RALLY_ASSIGN_OR_RETURN(Opened o, Open(imp, imp.options));
   const Detected& d = o.reader->Detected();
   RALLY_ASSIGN_OR_RETURN(ColumnMapping mapping, EffectiveMapping(ws, d, imp.options, nullptr));
-  if (!Maps(mapping, "email")) {
-    return FieldInvalid("mapping", "required", "no column maps to email; map the email column");
-  }
+  RALLY_RETURN_IF_ERROR(CheckMatch(db_, ws, imp.options, mapping));
   if (imp.state != ImportState::kRunning) {
     imp.state = ImportState::kRunning;
     imp.started_at = Now();
