@@ -79,6 +79,9 @@ struct CompiledFilter {
 };
 // Compiles `filter` for conn's dialect. Tag names and owner emails are looked up through `conn`
 // (unknown ones match nothing). Errors: storage errors.
+// A search word reads SQLite's FTS5 index, which lags a write transaction's own contact writes
+// until it commits: inside a Database::Write, call storage::IndexQueuedSearch(tx) before running
+// the compiled filter (as these functions are, otherwise, given read connections).
 Result<CompiledFilter> CompileWhere(storage::Connection& conn, const QueryContext& ctx,
                                     const FieldCatalog& catalog, const Node& filter);
 

@@ -9,6 +9,7 @@
 #include "fields/field.h"
 #include "query/contact_query.h"
 #include "query/filter.h"
+#include "storage/dialect.h"
 
 namespace rally::segments {
 
@@ -288,6 +289,9 @@ Status BulkActionService::RunJob(jobs::JobContext& ctx) {
                   .status());
         }
       } else {
+        // The filter may search (FTS5 on SQLite): contacts written earlier in this group commit
+        // are only queued for the search index until it commits (storage/dialect.h).
+        RALLY_RETURN_IF_ERROR(storage::IndexQueuedSearch(tx));
         query::QueryContext qc{ws, caller.user_id};
         RALLY_ASSIGN_OR_RETURN(query::CompiledFilter where, query::CompileWhere(tx, qc, r.catalog, *r.filter));
         std::vector<storage::Value> params = {job_id, ws};

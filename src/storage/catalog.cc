@@ -46,11 +46,13 @@ std::vector<TableInfo> ParentsFirst(std::vector<TableInfo> tables) {
 
 Status ReadSqlite(Connection& c, std::vector<TableInfo>& tables, std::map<std::string, size_t>& at) {
   // pragma_table_list (SQLite 3.37+) tells ordinary tables from virtual and shadow ones, which
-  // sqlite_master lists as tables too.
+  // sqlite_master lists as tables too. contact_search_queue (migration 0008) is an ordinary
+  // table but part of the search index all the same: empty whenever committed, SQLite only.
   RALLY_RETURN_IF_ERROR(c.Query(
       "SELECT m.name FROM sqlite_master m JOIN pragma_table_list l "
       "ON l.schema = 'main' AND l.name = m.name AND l.type = 'table' "
-      "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.rowid",
+      "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
+      "AND m.name <> 'contact_search_queue' ORDER BY m.rowid",
       {}, [&](const Row& r) {
         at[std::string(r.Text(0))] = tables.size();
         tables.push_back(TableInfo{std::string(r.Text(0)), {}, {}, {}});

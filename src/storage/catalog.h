@@ -44,8 +44,9 @@ ColumnKind KindOfType(Dialect dialect, std::string_view declared_type);
 
 // Every ordinary table of the database (PostgreSQL: of the connection's current schema, views
 // and materialized views left out; SQLite: leaving out its internal sqlite_* tables, views,
-// virtual tables such as FTS5 indexes and their shadow tables), each after the tables its foreign keys reference, otherwise
-// in creation order, which is migration order. A foreign key cycle between tables (none in
+// virtual tables such as FTS5 indexes and their shadow tables, and contact_search_queue, the
+// search index's queue of stale contacts, empty whenever committed), each after the tables its
+// foreign keys reference, otherwise in creation order, which is migration order. A foreign key cycle between tables (none in
 // Rally's schema) is broken in creation order.
 // Errors: those of Connection::Query.
 Result<std::vector<TableInfo>> ReadTables(Connection& c);

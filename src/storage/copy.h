@@ -10,8 +10,9 @@
 //  - The tables are read from the schema itself (storage/catalog.h), parents before the tables
 //    whose foreign keys reference them, so a table added by a later migration is copied without
 //    a change here. schema_migrations is not copied (the target's own migration wrote it), nor
-//    are SQLite's virtual tables (the FTS5 search index) and their shadow tables: they derive
-//    from ordinary tables, and the target's triggers fill them as the rows arrive. Both sides
+//    are SQLite's virtual tables (the FTS5 search index), their shadow tables and the index's
+//    queue (contact_search_queue): they derive from ordinary tables, and the target's triggers
+//    and commit fill them as the rows arrive. Both sides
 //    must list the same tables. Columns are copied when both sides have them; a column only one
 //    side has is a dialect's own derived data (PostgreSQL's contacts.search_doc, set by a
 //    trigger) and is reported, not copied. A column of a kind with no lossless text form

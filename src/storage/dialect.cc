@@ -120,6 +120,23 @@ Status SerializeTransaction(Transaction& tx, int64_t key) {
   return tx.Query("SELECT pg_advisory_xact_lock(?)", {key}, [](const Row&) { return true; });
 }
 
+Status IndexQueuedSearch(Transaction& tx) {
+  if (tx.dialect() != Dialect::kSqlite) return Status::Ok();
+  // The text as 0003 indexed it: first and last name, email, company name.
+  RALLY_RETURN_IF_ERROR(
+      tx.Execute("DELETE FROM contact_search WHERE rowid IN (SELECT contact_id FROM contact_search_queue)")
+          .status());
+  RALLY_RETURN_IF_ERROR(
+      tx.Execute("INSERT INTO contact_search (rowid, doc) "
+                 "SELECT c.id, COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '') || ' ' || "
+                 "c.email || ' ' || COALESCE(co.name, '') "
+                 "FROM contact_search_queue q "
+                 "JOIN contacts c ON c.workspace_id = q.workspace_id AND c.id = q.contact_id "
+                 "LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id")
+          .status());
+  return tx.Execute("DELETE FROM contact_search_queue").status();
+}
+
 Status UseSerializable(Transaction& tx) {
   if (tx.dialect() != Dialect::kPostgres) return Status::Ok();
   return tx.Execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").status();

@@ -45,6 +45,18 @@ std::string JsonBoolAt(Dialect d, std::string_view column, std::string_view key)
 // Errors: those of Connection::Execute.
 Status SerializeTransaction(Transaction& tx, int64_t key);
 
+// Brings SQLite's contact search index (FTS5 contact_search) up to date with the contacts
+// written so far in `tx`: indexes every contact that migration 0008's triggers queued in
+// contact_search_queue (set-based: their old entries out, their current text in), then empties
+// the queue. The SQLite writer calls it once per group commit, just before COMMIT, so a
+// committed contact is always searchable. A search run INSIDE a write transaction (after this
+// transaction's own writes, or other callers' in the same group) must call it first, or it
+// would miss those contacts. Does nothing on PostgreSQL, whose contacts.search_doc is set by a
+// trigger on the row itself.
+// REQUIRES: the schema is at version 8 or later (SQLite).
+// Errors: those of Connection::Execute.
+Status IndexQueuedSearch(Transaction& tx);
+
 // Isolation of a write transaction on PostgreSQL (SQLite's single writer is serializable
 // anyway, so both are no-ops there). Writes run REPEATABLE READ by default: one snapshot, and a
 // row that a concurrent transaction changed since fails the write with a serialization error

@@ -18,6 +18,7 @@
 
 #include "base/blocking.h"
 #include "base/log.h"
+#include "storage/dialect.h"
 
 namespace rally::storage {
 namespace {
@@ -466,7 +467,11 @@ class SqliteDatabase final : public Database {
       }
       results.push_back(std::move(s));
     }
-    Status commit = conn.Exec("COMMIT");
+    // The group's contacts into the search index, all at once (migration 0008): in the same
+    // transaction, so no reader sees a contact before it is searchable; outside every caller's
+    // savepoint, so FTS5 writes one segment per group, not one per caller.
+    Status commit = IndexSearchQueue(conn);
+    if (commit.ok()) commit = conn.Exec("COMMIT");
     if (!commit.ok()) {
       conn.Exec("ROLLBACK").IgnoreError();
       log::Error("group commit failed: " + commit.ToString());
@@ -478,7 +483,26 @@ class SqliteDatabase final : public Database {
     FinishGroup(group);
   }
 
+  // IndexQueuedSearch once the schema has the queue (migration 0008): a database being
+  // migrated from an older version commits without it until then.
+  Status IndexSearchQueue(SqliteConn& conn) {
+    if (!search_queue_exists_) {
+      bool exists = false;
+      RALLY_RETURN_IF_ERROR(conn.Query(
+          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contact_search_queue'", {},
+          [&](const Row&) {
+            exists = true;
+            return false;
+          }));
+      if (!exists) return Status::Ok();
+      search_queue_exists_ = true;
+    }
+    SqliteTx tx(conn);
+    return IndexQueuedSearch(tx);
+  }
+
   std::unique_ptr<SqliteConn> writer_conn_;
+  bool search_queue_exists_ = false;  // used only by the writer thread
   std::vector<std::unique_ptr<SqliteConn>> readers_;
 
   std::mutex read_mu_;

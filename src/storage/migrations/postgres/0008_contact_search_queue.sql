@@ -1,0 +1,4 @@
+-- Nothing to do on PostgreSQL: SQLite's 0008 moves its FTS5 indexing from per-row triggers to
+-- once per group commit (a queue table indexed before COMMIT). PostgreSQL's contacts.search_doc
+-- is set by a BEFORE trigger on the row itself (0003), which has no per-savepoint cost. The
+-- number is kept so both dialects stay at the same schema version (rally copy requires it).
