@@ -14,8 +14,9 @@
 //            contact (INSERT ... SELECT), and updated_at on each contact. No events, no checks.
 //   service  what `rally contacts update --filter tag:segment --add-tag T` runs:
 //            BulkActionService::RunNow: the ids of the segment, then ContactService's batch path
-//            1,000 contacts per transaction (each contact loaded, diffed, written with its
-//            timeline entry and event).
+//            1,000 contacts per transaction (a tag-only change: each contact's live state
+//            and assignments of the tag read, then written with its timeline entry and
+//            event; contacts/contact_tagger.h).
 //   job      what POST /api/v1/contacts/bulk runs for a large segment: a contacts.bulk job
 //            (snapshot of ids, then the same batches with progress stored), run by a Runner.
 // Between runs the added tags are taken off again (untimed; the timeline rows stay).

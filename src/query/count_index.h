@@ -1,7 +1,7 @@
 // CountIndex: an in-memory index of the contact fields most segments filter on (tags, lifecycle
 // stage, lead score and its band, owner, deleted or not), answering COUNTs of filters made only
 // of those terms in a few milliseconds at a million contacts, where SQL must probe a row or an
-// index entry per candidate (issue 4; docs/decisions/0015).
+// index entry per candidate (issue 4; docs/decisions/0016).
 //
 // WHAT IT ANSWERS. Count() returns the exact count when every term of the filter is one of:
 // tags has_any / has_all / has_none / is_empty / is_not_empty; stage and score with eq, neq,
