@@ -527,6 +527,16 @@ Status ContactRepository::AddTags(storage::Transaction& tx, Id ws,
       .status();
 }
 
+Status ContactRepository::AddTagsToNew(storage::Transaction& tx, Id ws,
+                                       std::span<const TagAssignment> tags) {
+  storage::Value params[] = {ws};
+  return storage::ExecuteRows(tx,
+                              "INSERT INTO contact_tags (workspace_id, contact_id, tag_id) SELECT "
+                              "?, v.contact_id, v.tag_id FROM {rows} WHERE true",
+                              params, TagAssignmentRows(tags))
+      .status();
+}
+
 Status ContactRepository::RemoveTags(storage::Transaction& tx, Id ws,
                                      std::span<const TagAssignment> tags) {
   storage::Value params[] = {ws};

@@ -112,7 +112,14 @@ class ContactRepository {
     Id contact_id;
     Id tag_id;
   };
+  // Adds each assignment unless the contact already has that tag.
   static Status AddTags(storage::Transaction& tx, Id ws, std::span<const TagAssignment> tags);
+  // The same for contacts inserted earlier in `tx` (InsertMany), which nobody else can tag yet:
+  // a plain INSERT, sparing AddTags' conflict check (on PostgreSQL a speculative insertion, an
+  // index probe per row before the insert) on the most numerous rows of a bulk load.
+  // REQUIRES: every contact_id was inserted in this transaction; no assignment twice.
+  // Errors: already_exists when the REQUIRES is broken; storage errors.
+  static Status AddTagsToNew(storage::Transaction& tx, Id ws, std::span<const TagAssignment> tags);
   static Status RemoveTags(storage::Transaction& tx, Id ws, std::span<const TagAssignment> tags);
   static Status SetDeletedAt(storage::Transaction& tx, Id ws, Id id, std::optional<Micros> at);
   static Status SetLastActivity(storage::Transaction& tx, Id ws, Id id, Micros at);

@@ -432,7 +432,8 @@ Status ContactWriter::Flush() {
   std::vector<ContactRepository::ContactRow> inserts, updates, touches;
   std::vector<Id> replaced_emails;
   std::vector<ContactRepository::EmailAssignment> emails;
-  std::vector<ContactRepository::TagAssignment> tags_added, tags_removed;
+  // Tags of contacts this batch creates need no conflict check (AddTagsToNew).
+  std::vector<ContactRepository::TagAssignment> tags_added, tags_of_new, tags_removed;
   auto has_tag = [](const std::vector<TagRef>& tags, Id id) {
     return std::any_of(tags.begin(), tags.end(), [&](const TagRef& t) { return t.id == id; });
   };
@@ -445,8 +446,10 @@ Status ContactWriter::Flush() {
         emails.push_back({id, &p.emails[i], static_cast<int64_t>(i)});
       }
     }
-    for (const TagRef& t : p.after.tags)
-      if (!has_tag(p.stored_tags, t.id)) tags_added.push_back({id, t.id});
+    for (const TagRef& t : p.after.tags) {
+      if (has_tag(p.stored_tags, t.id)) continue;
+      (p.existed ? tags_added : tags_of_new).push_back({id, t.id});
+    }
     for (const TagRef& t : p.stored_tags)
       if (!has_tag(p.after.tags, t.id)) tags_removed.push_back({id, t.id});
   }
@@ -459,6 +462,7 @@ Status ContactWriter::Flush() {
   RALLY_RETURN_IF_ERROR(ContactRepository::InsertEmails(tx_, ws_, emails));
   RALLY_RETURN_IF_ERROR(ContactRepository::RemoveTags(tx_, ws_, tags_removed));
   RALLY_RETURN_IF_ERROR(ContactRepository::AddTags(tx_, ws_, tags_added));
+  RALLY_RETURN_IF_ERROR(ContactRepository::AddTagsToNew(tx_, ws_, tags_of_new));
   RALLY_RETURN_IF_ERROR(timeline::ActivityRepository::Insert(tx_, pending_activities_));
   RALLY_RETURN_IF_ERROR(unique_.Flush(tx_, ws_));
   pending_.clear();
