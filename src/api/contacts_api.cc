@@ -31,10 +31,18 @@ Response Batch(contacts::ContactService& svc, Request& req, const auth::Principa
     return ErrorResponse(FieldInvalid("items", items ? "invalid" : "required",
                                       "the body needs \"items\": an array of contacts"));
   }
+  contacts::BatchOptions options;
   for (const auto& kv : *body) {
-    if (kv.key() != "items") {
+    if (kv.key() == "match_on") {
+      // "email" (the default) or "custom.<key>" of a unique field; the service checks the field.
+      if (!kv.value().is_string() && !kv.value().is_null()) {
+        return ErrorResponse(FieldInvalid("match_on", "invalid",
+                                          "match_on is \"email\" or \"custom.<key>\""));
+      }
+      if (kv.value().is_string()) options.match_on = std::string(kv.value().get_string());
+    } else if (kv.key() != "items") {
       return ErrorResponse(FieldInvalid(std::string(kv.key()), "unknown_field",
-                                        "a batch body holds only \"items\""));
+                                        "a batch body holds only \"items\" and \"match_on\""));
     }
   }
   const json::array& arr = items->get_array();
@@ -59,7 +67,7 @@ Response Batch(contacts::ContactService& svc, Request& req, const auth::Principa
     inputs.push_back(arr[i].get_object());
     positions.push_back(i);
   }
-  auto done = svc.Batch(p.workspace_id, inputs, ActorOf(p));
+  auto done = svc.Batch(p.workspace_id, inputs, ActorOf(p), options);
   if (!done.ok()) return ErrorResponse(done.status());
   for (size_t k = 0; k < done->size(); ++k) {
     contacts::BatchItemResult r = std::move((*done)[k]);
