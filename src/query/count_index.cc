@@ -202,6 +202,13 @@ struct CountIndex::Workspace {
           if (last_ord) tags[r.Int(1)].push_back(static_cast<uint32_t>(*last_ord));
           return true;
         }));
+    // Growth by doubling leaves up to half of each vector unused: give it back.
+    ids.shrink_to_fit();
+    stage.shrink_to_fit();
+    score.shrink_to_fit();
+    owner.shrink_to_fit();
+    live.shrink_to_fit();
+    for (auto& [id, list] : tags) list.shrink_to_fit();
     built = true;
     return Status::Ok();
   }
