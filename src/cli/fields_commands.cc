@@ -21,6 +21,7 @@ void Print(CliContext& ctx, const fields::CustomField& f) {
   }
   std::string options;
   for (const auto& o : f.def.options) options += (options.empty() ? "" : ", ") + o;
+  if (f.unique) options = options.empty() ? "(unique)" : options + " (unique)";
   std::printf("%-24s %-8s %-28s %s\n", f.def.key.c_str(), std::string(fields::FieldTypeName(f.def.type)).c_str(),
               f.def.label.c_str(), options.c_str());
 }
@@ -45,13 +46,16 @@ void AddFieldsCommands(CLI::App& app, CliContext& ctx, int& exit_code) {
     for (const auto& f : *list) Print(ctx, f);
   });
 
-  struct AddArgs { std::string key, type, label, options; };
+  struct AddArgs { std::string key, type, label, options; bool unique = false; };
   auto a = std::make_shared<AddArgs>();
   CLI::App* add = cmd->add_subcommand("add", "Create a custom field");
   add->add_option("--key", a->key, "Key: a-z, 0-9 and _, starting with a letter")->required();
   add->add_option("--type", a->type, "text, number, date, boolean or select")->required();
   add->add_option("--label", a->label, "Label shown to people (default: from the key)");
   add->add_option("--options", a->options, "Select options, comma-separated");
+  add->add_flag("--unique", a->unique,
+                "No two contacts may hold the same value (text and number fields); imports can "
+                "match rows on it");
   add->callback([&ctx, &exit_code, a] {
     auto ws = ctx.WorkspaceId();
     if (!ws.ok()) { exit_code = Fail(ws.status()); return; }
@@ -59,6 +63,7 @@ void AddFieldsCommands(CLI::App& app, CliContext& ctx, int& exit_code) {
     in.key = a->key;
     in.type = a->type;
     if (!a->label.empty()) in.label = a->label;
+    if (a->unique) in.unique = true;
     if (!a->options.empty()) {
       std::vector<std::string> opts;
       for (auto o : Split(a->options, ',')) opts.emplace_back(Trim(o));
@@ -81,6 +86,24 @@ void AddFieldsCommands(CLI::App& app, CliContext& ctx, int& exit_code) {
     if (!f.ok()) { exit_code = Fail(f.status()); return; }
     fields::CustomFieldInput in;
     in.label = r->label;
+    auto updated = (*ctx.Services())->custom_fields->Update(*ws, f->id, in);
+    if (!updated.ok()) { exit_code = Fail(updated.status()); return; }
+    Print(ctx, *updated);
+  });
+
+  struct UniqueArgs { std::string key; bool off = false; };
+  auto u = std::make_shared<UniqueArgs>();
+  CLI::App* unique = cmd->add_subcommand(
+      "unique", "Make a custom field unique (refused while two contacts share a value), or --off");
+  unique->add_option("key", u->key, "The field's key")->required();
+  unique->add_flag("--off", u->off, "Allow repeated values again");
+  unique->callback([&ctx, &exit_code, u] {
+    auto ws = ctx.WorkspaceId();
+    if (!ws.ok()) { exit_code = Fail(ws.status()); return; }
+    auto f = FindByKey(ctx, *ws, u->key);
+    if (!f.ok()) { exit_code = Fail(f.status()); return; }
+    fields::CustomFieldInput in;
+    in.unique = !u->off;
     auto updated = (*ctx.Services())->custom_fields->Update(*ws, f->id, in);
     if (!updated.ok()) { exit_code = Fail(updated.status()); return; }
     Print(ctx, *updated);

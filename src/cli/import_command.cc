@@ -1,5 +1,5 @@
 // `rally import FILE [--mapping FILE | --map 'Header=field,...'] [--mode create_and_update|
-// create_only|update_only] [--tag T]... [--sheet NAME] [--header-row N] [--delimiter D]
+// create_only|update_only] [--match-on email|custom.<key>] [--tag T]... [--sheet NAME] [--header-row N] [--delimiter D]
 // [--encoding E] [--owner EMAIL] [--stage S] [--lead-source S] [--clear-empty]
 // [--allow-stage-regression] [--errors OUT.csv] [--dry-run] [--resume] [--json]`
 //
@@ -27,7 +27,7 @@ namespace rally::cli {
 namespace {
 
 struct ImportArgs {
-  std::string file, mapping_file, map, mode, sheet, delimiter, encoding, owner, stage,
+  std::string file, mapping_file, map, mode, match_on, sheet, delimiter, encoding, owner, stage,
       lead_source, errors;
   std::vector<std::string> tags;
   int64_t header_row = 0;
@@ -55,6 +55,7 @@ Result<json::object> BuildOptions(const ImportArgs& a) {
     o["mapping"] = std::move(m);
   }
   if (!a.mode.empty()) o["mode"] = a.mode;
+  if (!a.match_on.empty()) o["match_on"] = a.match_on;
   if (!a.tags.empty()) {
     json::array t;
     for (const auto& s : a.tags) t.emplace_back(s);
@@ -222,6 +223,9 @@ void AddImportCommand(CLI::App& app, CliContext& ctx, int& exit_code) {
   cmd->add_option("--map", args->map, "'Header=field,Other=field' (field: a built-in key, "
                                        "custom.<key>, full_name, tags, ignore)");
   cmd->add_option("--mode", args->mode, "create_and_update (default), create_only, update_only");
+  cmd->add_option("--match-on", args->match_on,
+                  "What matches a row to a contact: email (default) or custom.<key> of a unique "
+                  "custom field (rows matched on it may change the contact's email)");
   cmd->add_option("--tag", args->tags, "A tag for every imported contact (repeatable)");
   cmd->add_option("--sheet", args->sheet, "The .xlsx sheet to read (default: the first)");
   cmd->add_option("--header-row", args->header_row, "The header's row number (default: detected)")
