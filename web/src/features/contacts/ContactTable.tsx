@@ -246,8 +246,16 @@ const Row = memo(function Row({ c, i, active, selected, columns, onOpen, onToggl
   onOpen: (c: Contact) => void; onToggle: (id: string) => void; setActive: (i: number) => void;
 }) {
   const id = c.id ?? '';
+  // A slot handed to another contact must not keep the focus (a checkbox clicked before the
+  // scroll would then select the new contact): the focus goes back to the grid.
+  const el = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const row = el.current;
+    if (row?.contains(document.activeElement)) row.closest<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
+  }, [id]);
   return (
     <div
+      ref={el}
       id={`row-${id}`}
       role="row"
       aria-rowindex={i + 2}
