@@ -4,7 +4,7 @@
 // imports with revert. Every decision (mapping validity, dedupe, what a row does) is the
 // server's: the wizard shows what the API answers.
 import { useEffect, useRef, useState } from 'react';
-import { errorMessage } from '../../api/client';
+import { api, errorMessage } from '../../api/client';
 import { ErrorState, EmptyState, LoadingState, Spinner, useAsync } from '../../ui/components';
 import { formatCount, relativeTime } from '../../ui/format';
 import * as imports from './importsApi';
@@ -85,6 +85,10 @@ function UploadStep({ onUploaded }: { onUploaded: (imp: Import, preview: Preview
 function MapStep({ imp, preview, onStarted, onCancel }: { imp: Import; preview: Preview; onStarted: (imp: Import) => void; onCancel: () => void }) {
   const [mapping, setMapping] = useState<Array<string | null>>(() => preview.mapping.map((m) => m.field));
   const [mode, setMode] = useState<NonNullable<ImportOptions['mode']>>('create_and_update');
+  const [matchOn, setMatchOn] = useState('email');
+  // Rows match on the email, or on a unique custom field (a customer id from another system).
+  const customFields = useAsync(() => api('get', '/api/v1/custom-fields'), []);
+  const uniqueFields = (customFields.data?.data ?? []).filter((f) => f.unique);
   const [tags, setTags] = useState('');
   const [clearEmpty, setClearEmpty] = useState(false);
   const [regress, setRegress] = useState(false);
@@ -92,11 +96,11 @@ function MapStep({ imp, preview, onStarted, onCancel }: { imp: Import; preview: 
   const [busy, setBusy] = useState<'dry' | 'start' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const options = (): ImportOptions => ({
-    mapping, mode, clear_empty: clearEmpty, allow_stage_regression: regress,
+    mapping, mode, match_on: matchOn, clear_empty: clearEmpty, allow_stage_regression: regress,
     tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
   });
   // Any change makes the last dry run stale.
-  useEffect(() => setReport(null), [mapping, mode, tags, clearEmpty, regress]);
+  useEffect(() => setReport(null), [mapping, mode, matchOn, tags, clearEmpty, regress]);
   const run = async (what: 'dry' | 'start') => {
     setBusy(what);
     setError(null);
@@ -144,7 +148,17 @@ function MapStep({ imp, preview, onStarted, onCancel }: { imp: Import; preview: 
       <fieldset className="form-grid plain">
         <legend className="sr-only">Options</legend>
         <div className="field">
-          <label htmlFor="import-mode">Existing contacts (matched by email)</label>
+          <label htmlFor="import-match-on">Match rows to existing contacts by</label>
+          <select id="import-match-on" className="input" value={matchOn} onChange={(e) => setMatchOn(e.target.value)}>
+            <option value="email">Email</option>
+            {uniqueFields.map((f) => <option key={f.key} value={`custom.${f.key ?? ''}`}>{f.label || f.key} (unique)</option>)}
+          </select>
+          {matchOn !== 'email' && !mapping.includes(matchOn) && (
+            <div className="field-error" role="alert">Map a column to this field to match on it.</div>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor="import-mode">Existing contacts</label>
           <select id="import-mode" className="input" value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
             <option value="create_and_update">Create new and update existing</option>
             <option value="create_only">Only create new contacts</option>

@@ -30,6 +30,8 @@ export type Preview = {
 export type ImportOptions = {
   mapping?: Array<string | null>;
   mode?: 'create_and_update' | 'create_only' | 'update_only';
+  // "email" (the default) or "custom.<key>" of a unique custom field, which a column must map to.
+  match_on?: string;
   clear_empty?: boolean;
   allow_stage_regression?: boolean;
   tags?: string[];

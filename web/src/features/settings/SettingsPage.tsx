@@ -43,12 +43,18 @@ function fieldErr(errors: FieldError[], field: string) {
   return e ? <div className="field-error" role="alert">{e.message}</div> : null;
 }
 
+// Only text and number fields may be unique (the server refuses the others, naming "unique").
+function canBeUnique(type: NonNullable<CustomField['type']>) {
+  return type === 'text' || type === 'number';
+}
+
 function CustomFieldsSettings() {
   const list = useAsync(() => api('get', '/api/v1/custom-fields'), []);
   const [key, setKey] = useState('');
   const [label, setLabel] = useState('');
   const [type, setType] = useState<NonNullable<CustomField['type']>>('text');
   const [options, setOptions] = useState('');
+  const [unique, setUnique] = useState(false);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const fields = [...(list.data?.data ?? [])].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
@@ -63,18 +69,19 @@ function CustomFieldsSettings() {
     setMessage(null);
     try {
       await api('post', '/api/v1/custom-fields', {
-        body: { key: key.trim(), label: label.trim() || undefined, type, options: type === 'select' ? options.split(',').map((o) => o.trim()).filter(Boolean) : undefined },
+        body: { key: key.trim(), label: label.trim() || undefined, type, options: type === 'select' ? options.split(',').map((o) => o.trim()).filter(Boolean) : undefined, unique: canBeUnique(type) && unique ? true : undefined },
       });
       setKey('');
       setLabel('');
       setOptions('');
+      setUnique(false);
       changed();
     } catch (err) {
       if (err instanceof ApiError && err.details.length) setErrors(err.details);
       else setMessage(errorMessage(err));
     }
   };
-  const patch = async (f: CustomField, body: { label?: string; position?: number }) => {
+  const patch = async (f: CustomField, body: { label?: string; position?: number; unique?: boolean }) => {
     try {
       await api('patch', '/api/v1/custom-fields/{id}', { path: { id: f.id! }, body });
       changed();
@@ -116,6 +123,11 @@ function CustomFieldsSettings() {
             <div className="field"><label htmlFor="cf-options">Options (comma-separated)</label>
               <input id="cf-options" className="input" value={options} onChange={(e) => setOptions(e.target.value)} placeholder="Software, Retail" />{fieldErr(errors, 'options')}</div>
           )}
+          {canBeUnique(type) && (
+            <div className="field"><label htmlFor="cf-unique">
+              <input id="cf-unique" type="checkbox" checked={unique} onChange={(e) => setUnique(e.target.checked)} /> Unique value (no two contacts share it; imports can match on it)</label>
+              {fieldErr(errors, 'unique')}</div>
+          )}
         </div>
         <div className="form-actions" style={{ marginTop: 12 }}><button className="btn primary" type="submit">Create field</button></div>
       </form>
@@ -125,7 +137,7 @@ function CustomFieldsSettings() {
       ) : (
         <div className="list-wrap">
           <table className="list" aria-label="Custom fields">
-            <thead><tr><th>Label</th><th>Key</th><th>Type</th><th>Options</th><th /></tr></thead>
+            <thead><tr><th>Label</th><th>Key</th><th>Type</th><th>Options</th><th>Unique</th><th /></tr></thead>
             <tbody>
               {fields.map((f, i) => (
                 <tr key={f.id}>
@@ -133,6 +145,10 @@ function CustomFieldsSettings() {
                   <td><code>custom.{f.key}</code></td>
                   <td>{f.type}</td>
                   <td className="subtle">{(f.options ?? []).join(', ') || '—'}</td>
+                  <td>{f.type && canBeUnique(f.type) ? (
+                    <input type="checkbox" aria-label={`${f.key} unique`} checked={!!f.unique}
+                      onChange={(e) => void patch(f, { unique: e.target.checked })} />
+                  ) : '—'}</td>
                   <td style={{ whiteSpace: 'nowrap', textAlign: 'right' }}>
                     <button className="btn small ghost" aria-label={`Move ${f.key} up`} disabled={i === 0} onClick={() => void swap(i, i - 1)}>↑</button>
                     <button className="btn small ghost" aria-label={`Move ${f.key} down`} disabled={i === fields.length - 1} onClick={() => void swap(i, i + 1)}>↓</button>
