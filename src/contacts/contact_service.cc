@@ -318,12 +318,13 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
                                                            std::span<const ContactInput> items,
                                                            const timeline::Actor& actor,
                                                            const BatchOptions& options) {
-  if (items.size() > kMaxBatchItems) {
+  const size_t max_items = std::min(options.max_items, kMaxBulkBatchItems);
+  if (items.size() > max_items) {
     return Status(StatusCode::kTooLarge,
-                  "a batch holds at most " + std::to_string(kMaxBatchItems) + " items",
+                  "a batch holds at most " + std::to_string(max_items) + " items",
                   {FieldError{"items", "too_many",
                               std::to_string(items.size()) + " items; at most " +
-                                  std::to_string(kMaxBatchItems),
+                                  std::to_string(max_items),
                               {}}});
   }
   std::vector<BatchItemResult> results(items.size());
@@ -542,6 +543,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
     events_.PublishAfterCommit(tx, std::move(events));
     return Status::Ok();
   };
+  if (options.before_write) RALLY_RETURN_IF_ERROR(options.before_write());
   Status written = db_.Write(write);
   if (first_pass && written.code() == StatusCode::kCanceled &&
       written.message() == kRelationsFirstMarker) {

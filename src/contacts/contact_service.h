@@ -35,6 +35,10 @@
 namespace rally::contacts {
 
 constexpr size_t kMaxBatchItems = 1000;
+// The most items a bulk caller inside the process (an import) may pass per Batch call
+// (BatchOptions::max_items): per-transaction costs (commit, fsync, the batch's lookups) spread
+// over more rows.
+constexpr size_t kMaxBulkBatchItems = 10000;
 constexpr int kMaxListLimit = 1000;
 // How long a soft-deleted contact can be restored; PurgeDeleted removes older ones for good.
 constexpr Micros kRestoreWindow = 30 * kMicrosPerDay;
@@ -98,6 +102,14 @@ struct BatchOptions {
   // still needs an email. Items sharing a match value merge as same-email items do. A field
   // that does not exist or is not unique fails the call (invalid_argument naming "match_on").
   std::string match_on;
+  // Most items this call takes: the API's kMaxBatchItems unless a bulk caller raises it (capped
+  // at kMaxBulkBatchItems).
+  size_t max_items = kMaxBatchItems;
+  // Called once, after the items are parsed and validated and right before the write
+  // transaction starts: a pipelining caller (an import) waits here for its previous batch to
+  // commit, so its batches commit in order while this one's parsing ran beside the previous
+  // one's writes. Its error fails the call with nothing written.
+  std::function<Status()> before_write;
   // Runs inside the batch's transaction after its writes, with the items' results: the
   // caller's own writes that must commit or roll back with the batch (an import's checkpoint
   // and rejected rows). Its error fails the whole batch. May run more than once (PostgreSQL
@@ -146,7 +158,7 @@ class ContactService {
   Result<ContactPage> List(Id workspace_id, const ContactListOptions& options);
 
   // Create-or-update by email (or a unique custom field: BatchOptions::match_on), up to
-  // kMaxBatchItems items in one transaction. Each item gets a
+  // options.max_items items in one transaction. Each item gets a
   // result; a bad item does not stop the others. Items sharing an email (after normalization)
   // are merged in order (later values win) and applied as one write; each of them reports that
   // write's outcome. An item's email matches primary and additional emails; it is the match key,
@@ -154,7 +166,7 @@ class ContactService {
   // matching a soft-deleted contact's email is an error (restore it first). Events of the whole batch are published as one batch.
   // `options` (above) choose the mode, stage rule, creation defaults, dry run and a hook for
   // the caller's writes in the same transaction.
-  // Errors (of the call, not of items): too_large naming "items" past kMaxBatchItems;
+  // Errors (of the call, not of items): too_large naming "items" past options.max_items;
   // invalid_argument for bad create_defaults or match_on; unavailable; the in_transaction
   // hook's error.
   Result<std::vector<BatchItemResult>> Batch(Id workspace_id, std::span<const ContactInput> items,
