@@ -3,10 +3,15 @@
 #include <xlsxwriter.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -129,6 +134,7 @@ json::value Eta(double elapsed_s, uint64_t done, uint64_t total) {
 }  // namespace
 
 struct ImportService::Opened {
+  std::string path;  // the file the reader reads (the spooled copy of an upload)
   std::unique_ptr<TempFile> spool;
   std::unique_ptr<RowReader> reader;
   std::istream* csv = nullptr;  // the CSV stream, for how far the reader got
@@ -151,8 +157,8 @@ json::object ImportPage::ToJson() const {
 ImportService::ImportService(storage::Database& db, contacts::ContactService& contacts,
                              ImportServiceOptions options)
     : db_(db), contacts_(contacts), options_(std::move(options)) {
-  if (options_.batch_rows == 0 || options_.batch_rows > contacts::kMaxBatchItems) {
-    options_.batch_rows = contacts::kMaxBatchItems;
+  if (options_.batch_rows == 0 || options_.batch_rows > contacts::kMaxBulkBatchItems) {
+    options_.batch_rows = contacts::kMaxBulkBatchItems;
   }
 }
 
@@ -187,6 +193,7 @@ Result<ImportService::Opened> ImportService::Open(const Import& imp, const Impor
     if (!out) return Unavailable("cannot write " + o.spool->path);
     path = o.spool->path;
   }
+  o.path = path;
   std::error_code ec;
   o.total_bytes = fs::file_size(path, ec);
   if (ec) return NotFound("cannot read the import's file " + path + ": " + ec.message());
@@ -382,13 +389,122 @@ Result<json::object> ImportService::Preview(Id ws, Id id, const json::object& pa
 
 namespace {
 
+// Rows of a file that share their match key (the email, or the match_on field's cell) with a
+// later row: row -> the last row of that key. Issue 6: rows of one file sharing an email merge
+// into one contact. Batch merges the items of one call, so the pipeline holds such a row back
+// and hands it to Batch together with its key's last row: repeats merge alike wherever the batch
+// boundaries fall, and re-importing the file changes nothing (before, a contact whose rows sat
+// in different batches flip-flopped between their values on every import).
+//
+// A first pass over the file finds them, keeping a 64-bit hash of each row's key (16 bytes a
+// row while it runs; afterwards only the repeated rows). A hash collision only puts two keys'
+// rows into one Batch call, where they stay apart; keys spelled differently that normalize alike
+// for a custom field (not for emails: NormalizeEmail here too) are simply not grouped.
+using RepeatPlan = std::unordered_map<int64_t, int64_t>;
+
+Result<RepeatPlan> PlanRepeats(RowReader& reader, int key_col, bool email_key) {
+  std::vector<std::pair<uint64_t, int64_t>> keyed;  // (hash of the key, row)
+  Row row;
+  for (;;) {
+    RALLY_ASSIGN_OR_RETURN(bool more, reader.Next(row));
+    if (!more) break;
+    if (!row.error.ok() || key_col < 0 || static_cast<size_t>(key_col) >= row.cells.size()) continue;
+    std::string_view cell = Trim(row.cells[key_col]);
+    if (cell.empty()) continue;
+    uint64_t hash;
+    if (email_key) {
+      auto e = fields::NormalizeEmail(cell);
+      if (!e.ok()) continue;
+      hash = std::hash<std::string>{}(e->key);
+    } else {
+      hash = std::hash<std::string_view>{}(cell);
+    }
+    keyed.emplace_back(hash, row.number);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  RepeatPlan last_of;
+  for (size_t i = 0; i < keyed.size();) {
+    size_t j = i + 1;
+    while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
+    for (size_t k = i; k + 1 < j; ++k) last_of[keyed[k].second] = keyed[j - 1].second;
+    i = j;
+  }
+  return last_of;
+}
+
+// PlanRepeats over the file of `opened` with a reader of its own.
+Result<RepeatPlan> PlanRepeatsOf(const std::string& path, const ImportOptions& options,
+                                 const ColumnMapping& mapping) {
+  const bool email_key = options.match_on == "email";
+  int key_col = ColumnForField(mapping, email_key ? std::string_view("email") : options.match_on);
+  if (key_col < 0) return RepeatPlan{};
+  RALLY_ASSIGN_OR_RETURN(auto reader, OpenRowReader(path, ToReaderOptions(options)));
+  return PlanRepeats(*reader, key_col, email_key);
+}
+
+// A thread that runs tasks in order. The pipeline keeps two for a whole run rather than a thread
+// per batch: every new thread gets a malloc arena of its own, and arenas keep what they freed
+// (a thread per batch tripled a 100,000-row import's peak RSS).
+class TaskThread {
+ public:
+  TaskThread() : thread_([this] { Loop(); }) {}
+  ~TaskThread() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  std::shared_future<Status> Submit(std::function<Status()> fn) {
+    std::packaged_task<Status()> task(std::move(fn));
+    std::shared_future<Status> f = task.get_future().share();
+    {
+      std::lock_guard lock(mu_);
+      tasks_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+    return f;
+  }
+
+ private:
+  void Loop() {
+    for (;;) {
+      std::packaged_task<Status()> task;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return done_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::packaged_task<Status()>> tasks_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
 // One run over a file: reads rows, feeds Batch, counts, checkpoints. Shared by Run and DryRun.
+//
+// A run (not a dry run) is pipelined over two threads beside the reader's: Flush hands a full
+// batch to a task of its own, whose Batch call parses and validates it (JSON, field types,
+// libphonenumber's regexes) while the previous batch's task is still writing; its
+// before_write hook then waits for that batch to commit, so batches commit strictly in file
+// order (checkpoints, later rows winning) and the database still has one writer. Meanwhile the
+// reader thread reads the next batch. At most two batches are in flight (bounded memory), on
+// two task threads taking turns.
 class Pipeline {
  public:
   Pipeline(contacts::ContactService& contacts, const Import& imp, const ColumnMapping& mapping,
-           const std::vector<std::string>& header, bool dry_run, size_t batch_rows)
+           const std::vector<std::string>& header, bool dry_run, size_t batch_rows,
+           bool pipelined)
       : contacts_(contacts), imp_(imp), mapping_(mapping), header_(header), dry_(dry_run),
-        batch_rows_(batch_rows) {
+        pipelined_(pipelined && !dry_run), batch_rows_(batch_rows) {
     const ImportOptions& o = imp.options;
     row_opts_.clear_empty = o.clear_empty;
     row_opts_.add_tags = o.tags;
@@ -403,18 +519,76 @@ class Pipeline {
       bo_.create_defaults["lifecycle_stage"] = o.lifecycle_stage;
     bo_.dry_run = dry_run;
     bo_.report_changes = dry_run;
+    bo_.max_items = batch_rows;
     email_col_ = ColumnForField(mapping, "email");
     counts_ = imp.counts;
   }
+  // A run that stops early (an error) still waits for its batches in flight.
+  ~Pipeline() { Finish().IgnoreError(); }
 
-  ImportCounts& counts() { return counts_; }
+  // Counts of the batches committed so far (a copy: batches finish on other threads).
+  ImportCounts counts() const {
+    std::lock_guard lock(mu_);
+    return counts_;
+  }
   json::object& changes() { return changes_; }
   json::object& examples() { return examples_; }
   int64_t last_row() const { return last_row_; }
 
-  // Adds one source row; flushes a full batch.
+  // Rows to hold back for their key's last row (PlanRepeats); null or empty: none.
+  void SetRepeats(const RepeatPlan* plan) { repeats_ = plan; }
+  // Whether `row` (at or before a run's checkpoint `checkpoint`) was held back when that
+  // checkpoint committed, so a resumed run must read it again.
+  bool HeldAt(int64_t row, int64_t checkpoint) const {
+    if (!repeats_) return false;
+    auto it = repeats_->find(row);
+    return it != repeats_->end() && it->second > checkpoint;
+  }
+
+  // Adds one source row; flushes a full batch. A row whose key repeats later is held back and
+  // added with the key's last row, all in one batch (PlanRepeats).
   Status Add(const Row& row) {
-    last_row_ = row.number;
+    if (repeats_ && row.error.ok()) {
+      if (auto it = repeats_->find(row.number); it != repeats_->end()) {
+        held_[it->second].push_back(row);
+        last_row_ = row.number;  // a resumed run reads it again (HeldAt)
+        return Status::Ok();
+      }
+      if (auto h = held_.find(row.number); h != held_.end()) {
+        std::vector<Row> group = std::move(h->second);
+        held_.erase(h);
+        group.push_back(row);
+        return AddGroup(group);
+      }
+    }
+    return AddOne(row);
+  }
+
+  // Adds the rows still held back (a key whose last row never came: a file changed between the
+  // passes), in row order. Called before the last Flush.
+  Status Drain() {
+    std::vector<Row> rest;
+    for (auto& [last, rows] : held_)
+      for (Row& r : rows) rest.push_back(std::move(r));
+    held_.clear();
+    std::sort(rest.begin(), rest.end(), [](const Row& a, const Row& b) { return a.number < b.number; });
+    for (const Row& r : rest) RALLY_RETURN_IF_ERROR(AddOne(r));
+    return Status::Ok();
+  }
+
+ private:
+  // One key's rows into one batch: the current one when they fit, else the next. (A key with
+  // more rows than a batch holds is split over batches.)
+  Status AddGroup(const std::vector<Row>& group) {
+    if (!items_.empty() && items_.size() + pending_rejects_.size() + group.size() > batch_rows_) {
+      RALLY_RETURN_IF_ERROR(Flush());
+    }
+    for (const Row& r : group) RALLY_RETURN_IF_ERROR(AddOne(r));
+    return Status::Ok();
+  }
+
+  Status AddOne(const Row& row) {
+    last_row_ = std::max(last_row_, row.number);
     if (!row.error.ok()) {
       Reject(row, "", row.error.message());
     } else if (auto in = RowToInput(mapping_, row.cells, row_opts_)) {
@@ -427,20 +601,80 @@ class Pipeline {
     return Status::Ok();
   }
 
+ public:
+  // Hands the rows added so far to Batch: at once in a dry run (or unpipelined), else to a task
+  // of their own (see the class comment). Errors: those of an earlier batch that failed
+  // meanwhile.
   Status Flush() {
     if (items_.empty() && pending_rejects_.empty()) return Status::Ok();
+    auto work = std::make_shared<Work>();
+    work->items.swap(items_);
+    work->item_rows.swap(item_rows_);
+    work->rejects.swap(pending_rejects_);
+    work->checkpoint = last_row_;
+    if (!pipelined_) return Write(*work, {});
+    while (in_flight_.size() >= 2) {
+      Status s = in_flight_.front().get();
+      in_flight_.pop_front();
+      RALLY_RETURN_IF_ERROR(s);
+    }
+    std::shared_future<Status> previous;
+    if (!in_flight_.empty()) previous = in_flight_.back();
+    if (!threads_[0]) {
+      threads_[0] = std::make_unique<TaskThread>();
+      threads_[1] = std::make_unique<TaskThread>();
+    }
+    TaskThread& thread = *threads_[batches_++ % 2];
+    // The task lets go of its batch and of the previous batch's future once it ran: a future's
+    // shared state keeps the task (and so its captures) alive, and a chain of them would keep
+    // every batch of the run in memory.
+    in_flight_.push_back(thread.Submit([this, work, previous]() mutable {
+      Status s = Write(*work, previous);
+      work.reset();
+      previous = {};
+      return s;
+    }));
+    return Status::Ok();
+  }
+
+  // Waits for every batch in flight. Returns the first error among them.
+  Status Finish() {
+    Status first;
+    while (!in_flight_.empty()) {
+      Status s = in_flight_.front().get();
+      in_flight_.pop_front();
+      if (first.ok() && !s.ok()) first = std::move(s);
+    }
+    return first;
+  }
+
+ private:
+  struct ItemRow {
+    int64_t number;
+    std::vector<std::string> cells;
+  };
+  // One batch: its items, their source rows, the rows refused before Batch, its checkpoint.
+  struct Work {
+    std::vector<contacts::ContactInput> items;
+    std::vector<ItemRow> item_rows;
+    std::vector<RejectedRow> rejects;
+    int64_t checkpoint = 0;
+  };
+
+  // Runs one batch through Batch, after `previous` (the batch before it) committed.
+  Status Write(const Work& work, const std::shared_future<Status>& previous) {
     ImportCounts delta;
     std::vector<RejectedRow> rejects;
     std::vector<Id> touched_now;
     auto tally = [&](std::span<const contacts::BatchItemResult> results) {
       delta = ImportCounts{};
-      rejects = pending_rejects_;
+      rejects = work.rejects;
       touched_now.clear();
       delta.rejected = static_cast<int64_t>(rejects.size());
       std::unordered_set<Id> in_batch;
       for (size_t i = 0; i < results.size(); ++i) {
         const contacts::BatchItemResult& r = results[i];
-        const ItemRow& src = item_rows_[i];
+        const ItemRow& src = work.item_rows[i];
         using contacts::BatchStatus;
         if (r.status == BatchStatus::kError) {
           ++delta.rejected;
@@ -454,87 +688,86 @@ class Pipeline {
         }
         if (r.status == BatchStatus::kSkipped) {
           ++delta.skipped;
-          Example("skipped", src, r);
+          Example(work, "skipped", src, r);
           continue;
         }
         bool merged = !in_batch.insert(r.id).second;
         if (!merged && r.status != BatchStatus::kCreated) merged = touched_.contains(r.id);
         if (dry_ && r.status == BatchStatus::kCreated && !merged) {
           // Nothing was written, so a later batch's row for the same email is "created" again.
-          merged = !seen_emails_.insert(EmailOf(i)).second;
+          merged = !seen_emails_.insert(EmailOf(work, i)).second;
         }
         if (merged) {
           ++delta.merged;
-          Example("merged", src, r);
+          Example(work, "merged", src, r);
         } else if (r.status == BatchStatus::kCreated) {
           ++delta.created;
           touched_now.push_back(r.id);
-          Example("created", src, r);
+          Example(work, "created", src, r);
         } else if (r.status == BatchStatus::kUpdated) {
           ++delta.updated;
           touched_now.push_back(r.id);
-          Example("updated", src, r);
+          Example(work, "updated", src, r);
           for (const std::string& f : r.changed_fields) {
             json::value& n = changes_[f];
             n = (n.is_int64() ? n.as_int64() : 0) + 1;
           }
         } else {
           ++delta.skipped;
-          Example("skipped", src, r);
+          Example(work, "skipped", src, r);
         }
       }
-      delta.rows_read = static_cast<int64_t>(results.size() + pending_rejects_.size());
+      delta.rows_read = static_cast<int64_t>(results.size() + work.rejects.size());
     };
-    int64_t checkpoint = last_row_;
+    contacts::BatchOptions bo = bo_;
+    if (previous.valid()) {
+      bo.before_write = [&previous]() -> Status {
+        const Status& s = previous.get();
+        if (s.ok()) return Status::Ok();
+        return Status(s.code(), "an earlier batch of the import failed: " + s.message());
+      };
+    }
     if (!dry_) {
-      bo_.in_transaction = [&](storage::Transaction& tx,
-                               std::span<const contacts::BatchItemResult> results) -> Status {
+      bo.in_transaction = [&](storage::Transaction& tx,
+                              std::span<const contacts::BatchItemResult> results) -> Status {
         tally(results);
-        ImportCounts total = counts_;
+        ImportCounts total = counts();
         total.Add(delta);
         RALLY_RETURN_IF_ERROR(ImportRepository::InsertRejected(tx, imp_.workspace_id, imp_.id, rejects));
-        return ImportRepository::Checkpoint(tx, imp_.workspace_id, imp_.id, checkpoint, total, Now());
+        return ImportRepository::Checkpoint(tx, imp_.workspace_id, imp_.id, work.checkpoint, total,
+                                            Now());
       };
     }
     timeline::Actor actor{timeline::ActorType::kImport, imp_.id};
-    RALLY_ASSIGN_OR_RETURN(auto results, contacts_.Batch(imp_.workspace_id, items_, actor, bo_));
-    if (dry_) {
-      tally(results);
-      for (const RejectedRow& r : rejects) RejectExample(r);
-    } else {
-      for (const RejectedRow& r : rejects) RejectExample(r);
+    RALLY_ASSIGN_OR_RETURN(auto results, contacts_.Batch(imp_.workspace_id, work.items, actor, bo));
+    if (dry_) tally(results);
+    for (const RejectedRow& r : rejects) RejectExample(r);
+    {
+      std::lock_guard lock(mu_);
+      counts_.Add(delta);
     }
-    counts_.Add(delta);
     for (Id id : touched_now) touched_.insert(id);
-    items_.clear();
-    item_rows_.clear();
-    pending_rejects_.clear();
     return Status::Ok();
   }
-
- private:
-  struct ItemRow {
-    int64_t number;
-    std::vector<std::string> cells;
-  };
 
   void Reject(const Row& row, std::string column, std::string reason) {
     pending_rejects_.push_back({row.number, std::move(column), std::move(reason), row.cells});
   }
 
-  std::string EmailOf(size_t item) const {
-    const json::value* e = items_[item].if_contains("email");
+  static std::string EmailOf(const Work& work, size_t item) {
+    const json::value* e = work.items[item].if_contains("email");
     if (!e || !e->is_string()) return "";
     auto n = fields::NormalizeEmail(std::string_view(e->as_string()));
     return n.ok() ? n->key : std::string(e->as_string());
   }
 
-  void Example(std::string_view kind, const ItemRow& src, const contacts::BatchItemResult& r) {
+  void Example(const Work& work, std::string_view kind, const ItemRow& src,
+               const contacts::BatchItemResult& r) {
     json::value& list = examples_[kind];
     if (!list.is_array()) list = json::array{};
     if (list.as_array().size() >= kExamples) return;
     json::object e{{"row", src.number}};
-    if (const json::value* em = items_[r.index].if_contains("email")) e["email"] = *em;
+    if (const json::value* em = work.items[r.index].if_contains("email")) e["email"] = *em;
     if (r.id) e["contact_id"] = IdToString(r.id);
     if (!r.changed_fields.empty()) {
       json::array f;
@@ -556,15 +789,26 @@ class Pipeline {
   const ColumnMapping& mapping_;
   const std::vector<std::string>& header_;
   bool dry_;
+  bool pipelined_;
   size_t batch_rows_;
   RowOptions row_opts_;
   contacts::BatchOptions bo_;
   int email_col_ = -1;
-  ImportCounts counts_;
   int64_t last_row_ = 0;
+  const RepeatPlan* repeats_ = nullptr;
+  std::unordered_map<int64_t, std::vector<Row>> held_;  // by the row that releases them
+  // The batch being filled (reader thread).
   std::vector<contacts::ContactInput> items_;
   std::vector<ItemRow> item_rows_;
   std::vector<RejectedRow> pending_rejects_;
+  // Batches handed to tasks, oldest first, and the threads running them (reader thread).
+  std::deque<std::shared_future<Status>> in_flight_;
+  std::unique_ptr<TaskThread> threads_[2];
+  size_t batches_ = 0;
+  // Written by the batch tasks one at a time (each runs its writes and what follows only after
+  // the previous one finished); counts_ is also read by the reader thread, hence the mutex.
+  mutable std::mutex mu_;
+  ImportCounts counts_;
   // Contacts this run created or updated: a later row reaching one again is "merged".
   std::unordered_set<Id> touched_;
   std::unordered_set<std::string> seen_emails_;  // dry runs: emails that would be created
@@ -587,7 +831,10 @@ Result<json::object> ImportService::DryRun(Id ws, Id id, const json::object& pat
   RALLY_RETURN_IF_ERROR(CheckMatch(db_, ws, imp.options, mapping));
   imp.counts = ImportCounts{};
   auto started = std::chrono::steady_clock::now();
-  Pipeline p(contacts_, imp, mapping, d.header, /*dry_run=*/true, options_.batch_rows);
+  Pipeline p(contacts_, imp, mapping, d.header, /*dry_run=*/true, options_.batch_rows,
+             /*pipelined=*/false);
+  RALLY_ASSIGN_OR_RETURN(RepeatPlan repeats, PlanRepeatsOf(o.path, imp.options, mapping));
+  p.SetRepeats(&repeats);
   Row row;
   auto last_report = started;
   for (;;) {
@@ -600,6 +847,7 @@ Result<json::object> ImportService::DryRun(Id ws, Id id, const json::object& pat
       RALLY_RETURN_IF_ERROR(progress(json::object{{"state", "dry_run"}, {"counts", p.counts().ToJson()}}));
     }
   }
+  RALLY_RETURN_IF_ERROR(p.Drain());
   RALLY_RETURN_IF_ERROR(p.Flush());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   json::object report{{"counts", p.counts().ToJson()},
@@ -669,7 +917,10 @@ Result<Import> ImportService::Run(Id ws, Id id, const ProgressFn& progress) {
   if (resume_after > 0) {
     log::Info("import " + IdToString(id) + " resumes after row " + std::to_string(resume_after));
   }
-  Pipeline p(contacts_, imp, mapping, d.header, /*dry_run=*/false, options_.batch_rows);
+  Pipeline p(contacts_, imp, mapping, d.header, /*dry_run=*/false, options_.batch_rows,
+             options_.pipelined);
+  RALLY_ASSIGN_OR_RETURN(RepeatPlan repeats, PlanRepeatsOf(o.path, imp.options, mapping));
+  p.SetRepeats(&repeats);
   auto started = std::chrono::steady_clock::now();
   auto last_report = started;
   const int64_t rows_at_start = imp.counts.rows_read;
@@ -697,8 +948,10 @@ Result<Import> ImportService::Run(Id ws, Id id, const ProgressFn& progress) {
   for (;;) {
     RALLY_ASSIGN_OR_RETURN(bool more, o.reader->Next(row));
     if (!more) break;
-    if (skipping) {
-      if (row.number <= resume_after) continue;
+    if (skipping && row.number <= resume_after) {
+      // Rows held back for a later row of their key had not been written at the checkpoint.
+      if (!p.HeldAt(row.number, resume_after)) continue;
+    } else if (skipping) {
       skipping = false;
       bytes_at_start = o.BytesRead();
     }
@@ -710,7 +963,10 @@ Result<Import> ImportService::Run(Id ws, Id id, const ProgressFn& progress) {
       if (!stopped.ok()) break;
     }
   }
+  if (stopped.ok()) RALLY_RETURN_IF_ERROR(p.Drain());
   if (stopped.ok()) RALLY_RETURN_IF_ERROR(p.Flush());
+  // A canceled run still lets the batches already handed over commit (their checkpoints).
+  RALLY_RETURN_IF_ERROR(p.Finish());
   if (!stopped.ok() && stopped.code() != StatusCode::kCanceled) {
     // Lease lost or the runner is stopping: leave the import running for whoever resumes it.
     return stopped;

@@ -3,6 +3,7 @@
 // the import's counts, its error file, a resume after a crash, and a revert.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 
 #include "contacts/contacts_fixture.h"
@@ -151,10 +152,12 @@ TEST_F(ImportServiceTest, DryRunCountsAndExplainsButWritesNothing) {
   EXPECT_EQ(Snapshot(), before);
   EXPECT_EQ(json::serialize(r["counts"]),
             R"({"rows_read":7,"created":3,"updated":1,"skipped":0,"merged":2,"rejected":1})");
-  EXPECT_EQ(json::serialize(r["changes"]), R"({"title":1,"city":1})");
+  // old@x.io's rows 2 and 8 merge into one change: row 8 puts the title back as it was, so only
+  // the city changes (what the run would write).
+  EXPECT_EQ(json::serialize(r["changes"]), R"({"city":1})");
   json::array updated = r["examples"].as_object()["updated"].as_array();
   ASSERT_EQ(updated.size(), 1u);
-  EXPECT_EQ(json::serialize(updated[0].as_object()["changed_fields"]), R"(["title","city"])");
+  EXPECT_EQ(json::serialize(updated[0].as_object()["changed_fields"]), R"(["city"])");
   EXPECT_EQ(json::serialize(r["examples"].as_object()["rejected"]),
             R"([{"row":7,"column":"email","reason":"\"bad\" is not a valid email address: missing @"}])");
   // The import is still waiting to be started, with the report kept.
@@ -172,8 +175,9 @@ TEST_F(ImportServiceTest, ACrashedRunResumesAfterItsCheckpointWithoutDuplicates)
   // Uploaded into the database, as the API does: the run reads the chunks back.
   auto imp = imports_->Upload(kWs, kAda, "c.csv", path, json::object{});
   ASSERT_TRUE(imp.ok()) << imp.status().ToString();
-  // The process "dies" at its fifth progress report (after row 6): rows 2-4 were one batch,
-  // committed with checkpoint 4; rows 5-6 were in flight and are lost with the process.
+  // The process "dies" at its fifth progress report (after row 6). Row 2 is held back for
+  // row 12 (same email), so rows 3-5 were the first batch, committed with checkpoint 5; row 6
+  // was in flight and is lost with the process.
   int reports = 0;
   auto crashed = imports_->Run(kWs, imp->id, [&](const json::object&) -> Status {
     return ++reports >= 5 ? Unavailable("killed") : Status::Ok();
@@ -182,22 +186,87 @@ TEST_F(ImportServiceTest, ACrashedRunResumesAfterItsCheckpointWithoutDuplicates)
   auto mid = imports_->Get(kWs, imp->id);
   ASSERT_TRUE(mid.ok());
   EXPECT_EQ(mid->state, ImportState::kRunning);
-  EXPECT_EQ(mid->checkpoint_row, 4);
+  EXPECT_EQ(mid->checkpoint_row, 5);
   EXPECT_EQ(mid->counts.created, 3);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 3);
-  // Restarted: resumes after row 4.
+  EXPECT_EQ(Describe("p1@x.io"), "absent");
+  // Restarted: resumes after row 5, reading row 2 again (held back, not written at row 5).
   mid = imports_->Run(kWs, imp->id);
   ASSERT_TRUE(mid.ok()) << mid.status().ToString();
   EXPECT_EQ(mid->state, ImportState::kSucceeded);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 10);
   EXPECT_EQ(mid->counts.rows_read, 11);
   EXPECT_EQ(mid->counts.created, 10);
+  EXPECT_EQ(mid->counts.merged, 1);
+  EXPECT_EQ(Describe("p1@x.io"), "Again ||lead|import||{}");
 
-  // Re-running the whole file as a new import: every row matches, nothing is created.
+  // Re-running the whole file as a new import: every row matches, nothing is created or
+  // changed.
   Import rerun = MustImport(csv);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 10);
   EXPECT_EQ(rerun.counts.created, 0);
+  EXPECT_EQ(rerun.counts.updated, 0);
   EXPECT_EQ(rerun.counts.rows_read, 11);
+}
+
+// Regression: rows sharing an email in different batches used to flip the contact between their
+// values on every re-import of the same file (each batch merged only its own rows).
+TEST_F(ImportServiceTest, RowsSharingAnEmailAcrossBatchesMergeAndAReimportChangesNothing) {
+  // Each case imports into its own domain (d0.io, d1.io, ...).
+  auto file = [](const std::string& d) {
+    std::string upper = d;
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return "email,first_name,title,city\n"
+           "a@" + d + ",Ann,,\n"             // 2: a@'s first row
+           "b@" + d + ",Bob,,\n"
+           "c@" + d + ",Cy,,\n"
+           "d@" + d + ",Di,,\n"
+           " A@" + upper + ",,Chief,\n"  // 6: same email, another spelling
+           "e@" + d + ",Eve,,\n"
+           "f@" + d + ",Fay,,\n"
+           "g@" + d + ",Gus,,\n"
+           "a@" + d + ",Anna,,Oslo\n"        // 10: the last row wins where it sets a value
+           "b@" + d + ",,Boss,\n";           // 11
+  };
+  struct Case {
+    std::string name;
+    bool pipelined;
+    size_t batch_rows;
+  };
+  // (A key with more rows than a batch holds is split over batches: not covered, see
+  // PlanRepeats.)
+  const Case cases[] = {{"pipelined, 3 rows a batch", true, 3},
+                        {"one thread, 3 rows a batch", false, 3},
+                        {"pipelined, groups flush the batch they do not fit", true, 4}};
+  int n = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string domain = "d" + std::to_string(n++) + ".io";
+    const std::string csv = file(domain);
+    ImportServiceOptions o;
+    o.batch_rows = c.batch_rows;
+    o.pipelined = c.pipelined;
+    ImportService imports(*db_, *contacts_, o);
+    auto run = [&]() {
+      std::string path = WriteFile("rep" + std::to_string(++files_) + ".csv", csv);
+      auto imp = imports.CreateLocal(kWs, kAda, path, json::object{});
+      EXPECT_TRUE(imp.ok()) << imp.status().ToString();
+      auto done = imp.ok() ? imports.Run(kWs, imp->id) : Result<Import>(imp.status());
+      EXPECT_TRUE(done.ok()) << done.status().ToString();
+      return done.ok() ? done->counts : ImportCounts{};
+    };
+    ImportCounts first = run();
+    EXPECT_EQ(json::serialize(first.ToJson()),
+              R"({"rows_read":10,"created":7,"updated":0,"skipped":0,"merged":3,"rejected":0})");
+    EXPECT_EQ(Describe("a@" + domain), "Anna |Chief|lead|import||{}");
+    EXPECT_EQ(Describe("b@" + domain), "Bob |Boss|lead|import||{}");
+    int64_t activities = Count("SELECT COUNT(*) FROM activities");
+    ImportCounts again = run();
+    EXPECT_EQ(json::serialize(again.ToJson()),
+              R"({"rows_read":10,"created":0,"updated":0,"skipped":7,"merged":3,"rejected":0})");
+    EXPECT_EQ(Describe("a@" + domain), "Anna |Chief|lead|import||{}");
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM activities"), activities) << "no timeline entry";
+  }
 }
 
 TEST_F(ImportServiceTest, ResumeSkipsCommittedRows) {
