@@ -124,7 +124,7 @@ function CustomFieldsSettings() {
               <input id="cf-options" className="input" value={options} onChange={(e) => setOptions(e.target.value)} placeholder="Software, Retail" />{fieldErr(errors, 'options')}</div>
           )}
           {canBeUnique(type) && (
-            <div className="field"><label htmlFor="cf-unique">
+            <div className="field"><label className="checkbox" htmlFor="cf-unique">
               <input id="cf-unique" type="checkbox" checked={unique} onChange={(e) => setUnique(e.target.checked)} /> Unique value (no two contacts share it; imports can match on it)</label>
               {fieldErr(errors, 'unique')}</div>
           )}
