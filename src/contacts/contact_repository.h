@@ -92,6 +92,8 @@ class ContactRepository {
     const Contact* contact;  // REQUIRES: contact->workspace_id == ws
     std::string email_key;   // of the primary email
   };
+  // On PostgreSQL it also writes each row's search document (so the insert trigger skips it).
+  // REQUIRES: every company the rows refer to is written.
   static Status InsertMany(storage::Transaction& tx, Id ws, std::span<const ContactRow> rows);
   // Errors: not_found when one of the contacts is missing (the others were updated: the caller
   // fails its transaction).
