@@ -2,10 +2,10 @@
 -- now fires only for a row that arrives without a search document. The batch path
 -- (ContactRepository::InsertMany) computes the document in its INSERT ... SELECT from the same
 -- rally_contact_search_doc(), joined with the company name: there the SQL function is inlined
--- and there is no PL/pgSQL call and company sub-select per row, which cost about as much as the
--- tsvector itself (48,567 generated contacts inserted into a copy of the table: 2.7-3.1 s with
--- the trigger, 1.7 s computing the document in the statement, on a shared, loaded machine;
--- docs/benchmarks.md, issue 3). Every other insert (single creates, rally copy from SQLite)
+-- and there is no PL/pgSQL call and company sub-select per row (48,567 generated contacts
+-- inserted into a copy of the table: 0.62 s of the backend's CPU with the trigger, 0.37 s
+-- computing the document in the statement, 0.05 s without a document; docs/benchmarks.md,
+-- issue 3). Every other insert (single creates, rally copy from SQLite)
 -- leaves search_doc NULL and gets it from the trigger as before; updates are unchanged.
 DROP TRIGGER contact_search_insert ON contacts;
 CREATE TRIGGER contact_search_insert BEFORE INSERT ON contacts
