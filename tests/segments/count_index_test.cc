@@ -5,6 +5,9 @@
 // app enables it on SQLite only).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "contacts/contact_search.h"
 #include "contacts/contacts_fixture.h"
 #include "jobs/job_runner.h"
@@ -232,6 +235,41 @@ TEST_F(CountIndexTest, StaysEqualToSqlThroughEveryKindOfWrite) {
   MustCreate(
       R"({"email":"late@x.io","tags":["Inbound leads"],"lead_score":60,"owner":"ada@example.com"})");
   ExpectAgree("created late");
+}
+
+TEST_F(CountIndexTest, CountsWhileOthersWriteEndEqualToSql) {
+  std::vector<Id> ids;
+  for (int i = 0; i < 20; ++i)
+    ids.push_back(MustCreate("{\"email\":\"w" + std::to_string(i) + "@x.io\"}").id);
+  ExpectAgree("before");
+  // Two writers change tags, stage and score while a reader counts: events arrive on the
+  // writers' threads while counts refresh on the reader's.
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 2; ++t) {
+    writers.emplace_back([&, t] {
+      for (int round = 0; round < 15; ++round) {
+        for (size_t i = static_cast<size_t>(t); i < ids.size(); i += 2) {
+          std::string patch = round % 2 ? R"({"add_tags":["inbound"],"lead_score":)" +
+                                              std::to_string(40 + round) + "}"
+                                        : R"({"remove_tags":["inbound"],"lifecycle_stage":"lead"})";
+          auto u = contacts_->Update(kWs, ids[i], Obj(patch), kActor);
+          EXPECT_TRUE(u.ok()) << u.status().ToString();
+        }
+      }
+    });
+  }
+  std::thread reader([&] {
+    while (!stop) {
+      auto n = search_->Count({kWs, kAda}, {.q = "tag:inbound stage:lead score:>50"});
+      EXPECT_TRUE(n.ok()) << n.status().ToString();
+    }
+  });
+  for (auto& w : writers) w.join();
+  stop = true;
+  reader.join();
+  ExpectAgree("after");
+  EXPECT_EQ(search_->count_index()->builds(), 1);
 }
 
 TEST_F(CountIndexTest, InvalidateRebuildsAfterWritesOutsideTheWritePath) {
