@@ -19,6 +19,10 @@
 // printed in ms (wall clock, and the calling thread's CPU time), with the row counts of both
 // sides, which must agree.
 //
+// On SQLite the service counts through the in-memory count index, as the app wires it
+// (query/count_index.h); its build by the first count is timed once, before the cases, and
+// printed as case=count_index_build with the memory it holds (memory_mb).
+//
 // Output: one line per case for scripts:
 //   case=segment backend=sqlite service_ms=1.23 sql_ms=0.95 service_rows=50 sql_rows=50
 // Exit status: 0 on success, 1 when something failed (or the two sides disagree), 2 for bad
