@@ -100,6 +100,16 @@ Result<std::optional<EmailHolder>> BatchMatch::Holder(ContactWriter& w,
 Result<const std::vector<fields::CustomField>*> UniqueValues::Fields(storage::Transaction& tx,
                                                                     Id ws) {
   if (!fields_) {
+    // On PostgreSQL, the workspace row FOR SHARE (as FieldSettingsCache::Current reads it):
+    // a field turned unique meanwhile (its transaction bumps that row's settings version) makes
+    // this transaction run again and see it, and one being turned unique waits for this one and
+    // then finds its values (it scans under READ COMMITTED). SQLite's single writer needs none.
+    if (tx.dialect() == storage::Dialect::kPostgres) {
+      storage::Value params[] = {ws};
+      RALLY_RETURN_IF_ERROR(
+          tx.QueryInt("SELECT settings_version FROM workspaces WHERE id = ? FOR SHARE", params)
+              .status());
+    }
     RALLY_ASSIGN_OR_RETURN(auto list, ListUniqueFields(tx, ws));
     fields_ = std::move(list);
   }

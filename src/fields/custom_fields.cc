@@ -14,6 +14,9 @@
 namespace rally::fields {
 namespace {
 
+// Advisory lock key space of uniqueness scans (one per workspace), apart from migrations'.
+constexpr int64_t kUniqueScanLockBase = 0x756e697100000000;  // "uniq"
+
 constexpr std::string_view kSelectColumns =
     "SELECT id, key, label, type, options, position, created_at, updated_at, is_unique"
     " FROM custom_fields ";
@@ -299,6 +302,12 @@ Result<CustomField> CustomFieldService::Update(Id workspace_id, Id id, const Cus
 
   std::optional<CustomField> out;
   RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    if (in.unique.value_or(false)) {
+      // Turning uniqueness on scans every value: under READ COMMITTED (PostgreSQL), after the
+      // settings bump below has waited for writers holding the workspace row (they read it
+      // FOR SHARE: contacts/unique_fields.h), so the scan sees what they committed.
+      RALLY_RETURN_IF_ERROR(storage::SerializeTransaction(tx, kUniqueScanLockBase ^ workspace_id));
+    }
     RALLY_ASSIGN_OR_RETURN(CustomField f, Load(tx, workspace_id, id));
     // Key and type are fixed; sending them back unchanged (a GET body edited and PATCHed) is fine.
     std::vector<FieldError> fixed;

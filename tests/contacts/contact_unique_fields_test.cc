@@ -217,6 +217,44 @@ TEST_F(UniqueFieldsTest, ConcurrentCreatesOfOneValueMakeOneHolder) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM custom_unique_values"), 1);
 }
 
+// A field turned unique while another contact takes a value already held: one of the two must
+// lose (the toggle finds the duplicate, or the write is refused), never both win. Through a
+// single create and through a batch, many rounds, so the two overlap in every order.
+TEST_F(UniqueFieldsTest, TurningUniqueRacesWithWritersOfADuplicate) {
+  constexpr int kRounds = 12;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE(round);
+    fields::CustomFieldInput in;
+    std::string key = "code" + std::to_string(round);
+    in.key = key;
+    in.type = "text";
+    auto f = fields_->Create(kWs, in);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    MustCreate(R"({"email":"held)" + std::to_string(round) + R"(@x.io","custom":{")" + key +
+               R"(":"X"}})");
+    Status write, toggle;
+    std::thread writer([&] {
+      ContactInput item = Obj(R"({"email":"dup)" + std::to_string(round) + R"(@x.io","custom":{")" +
+                              key + R"(":"x"}})");
+      if (round % 2 == 0) {
+        write = contacts_->Create(kWs, item, kActor).status();
+      } else {
+        auto r = contacts_->Batch(kWs, std::span<const ContactInput>(&item, 1), kImport);
+        write = !r.ok() ? r.status() : (*r)[0].status == BatchStatus::kError ? (*r)[0].error : Status::Ok();
+      }
+    });
+    std::thread toggler([&] {
+      fields::CustomFieldInput on;
+      on.unique = true;
+      toggle = fields_->Update(kWs, f->id, on).status();
+    });
+    writer.join();
+    toggler.join();
+    EXPECT_FALSE(write.ok() && toggle.ok()) << "both the duplicate and the toggle committed";
+    EXPECT_TRUE(write.ok() || toggle.ok()) << write.ToString() << " / " << toggle.ToString();
+  }
+}
+
 TEST_F(UniqueFieldsTest, BatchMatchesOnTheField) {
   Contact a = MustCreate(R"({"email":"a@x.io","first_name":"Ada","custom":{"customer_id":"C-1"}})");
   Contact b = MustCreate(R"({"email":"b@x.io","custom":{"customer_id":"C-2"}})");
