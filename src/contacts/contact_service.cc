@@ -429,6 +429,9 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       for (const Group& g : groups) match_keys.push_back(g.key);
       RALLY_RETURN_IF_ERROR(match.Load(w, match_keys));
     }
+    std::vector<const ContactPatch*> patches;
+    for (const Group& g : groups) patches.push_back(&g.patch);
+    RALLY_RETURN_IF_ERROR(w.unique().PreloadValues(tx, workspace_id, patches));
     RALLY_RETURN_IF_ERROR(w.LoadTags(norms));
     RALLY_RETURN_IF_ERROR(w.LoadCompanies(company_names));
     std::vector<Id> matched;

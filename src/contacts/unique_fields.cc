@@ -116,6 +116,21 @@ Result<const std::vector<fields::CustomField>*> UniqueValues::Fields(storage::Tr
   return &*fields_;
 }
 
+Status UniqueValues::PreloadValues(storage::Transaction& tx, Id ws,
+                                   std::span<const ContactPatch* const> patches) {
+  bool any = std::any_of(patches.begin(), patches.end(),
+                         [](const ContactPatch* p) { return !p->custom.empty(); });
+  if (!any) return Status::Ok();
+  RALLY_ASSIGN_OR_RETURN(const std::vector<fields::CustomField>* unique, Fields(tx, ws));
+  for (const fields::CustomField& f : *unique) {
+    std::vector<std::string> norms;
+    for (const ContactPatch* p : patches)
+      if (auto n = NormOf(f, p->custom)) norms.push_back(std::move(*n));
+    RALLY_RETURN_IF_ERROR(Preload(tx, ws, f.id, norms));
+  }
+  return Status::Ok();
+}
+
 Status UniqueValues::Preload(storage::Transaction& tx, Id ws, Id field_id,
                              std::span<const std::string> norms) {
   std::vector<std::string> unknown;

@@ -94,6 +94,9 @@ class UniqueValues {
 
   // The unique fields in force in `tx`, read on first use.
   Result<const std::vector<fields::CustomField>*> Fields(storage::Transaction& tx, Id ws);
+  // Preloads the holders of every unique field value the patches set (a batch's, at once), so
+  // its Applies look none up one by one. Reads nothing when no patch sets custom values.
+  Status PreloadValues(storage::Transaction& tx, Id ws, std::span<const ContactPatch* const> patches);
   // Preloads the holders of `norms` of one field (a batch's values, at once).
   Status Preload(storage::Transaction& tx, Id ws, Id field_id, std::span<const std::string> norms);
   // Who holds `norm` of the field given this writer's writes so far (loaded when not preloaded).
