@@ -247,9 +247,7 @@ Status ExportJobs::RunJob(jobs::JobContext& ctx) {
     std::filesystem::path dir = options_.tmp_dir.empty() ? std::filesystem::temp_directory_path()
                                                          : std::filesystem::path(options_.tmp_dir);
     tmp = (dir / ("rally-export-" + IdToString(id) + "-" + IdToString(NewId()) + ".xlsx")).string();
-    XlsxOptions xo;
-    xo.tmp_dir = options_.tmp_dir;
-    XlsxSink sink(tmp, xo);
+    XlsxSink sink(tmp);
     rows = exports_.Run(qctx, request, sink, progress, /*count_total=*/true);
     if (rows.ok()) {
       std::ifstream in(tmp, std::ios::binary);

@@ -409,6 +409,34 @@ std::vector<ExportColumn> Columns(const std::vector<ResolvedColumn>& rc) {
   return out;
 }
 
+// An export reads every page of the table once. Through SQLite's memory map (the reader
+// connections map up to 256 MiB of the file, storage/sqlite) each page it touches stays mapped
+// into the process and counts in its memory for nothing; through the connection's bounded page
+// cache the export's memory stays flat whatever the database's size. So for the export's
+// length the map is off on its connection, and the connection's own setting comes back after.
+class SqliteScanWithoutMap {
+ public:
+  explicit SqliteScanWithoutMap(storage::Connection& conn) : conn_(conn) {
+    if (conn.dialect() != storage::Dialect::kSqlite) return;
+    int64_t size = -1;
+    Status s = conn.Query("PRAGMA mmap_size", {}, [&](const storage::Row& r) {
+      size = r.Int(0);
+      return false;
+    });
+    if (!s.ok() || size <= 0) return;
+    if (conn.ExecScript("PRAGMA mmap_size=0").ok()) restore_ = size;
+  }
+  ~SqliteScanWithoutMap() {
+    if (restore_ > 0) (void)conn_.ExecScript("PRAGMA mmap_size=" + std::to_string(restore_));
+  }
+  SqliteScanWithoutMap(const SqliteScanWithoutMap&) = delete;
+  SqliteScanWithoutMap& operator=(const SqliteScanWithoutMap&) = delete;
+
+ private:
+  storage::Connection& conn_;
+  int64_t restore_ = 0;
+};
+
 }  // namespace
 
 Result<std::vector<ExportColumn>> ExportService::Check(const query::QueryContext& ctx,
@@ -433,6 +461,7 @@ Result<int64_t> ExportService::Run(const query::QueryContext& ctx, const ExportR
       RALLY_ASSIGN_OR_RETURN(total, query::CountContacts(conn, ctx, p.catalog, p.filter));
     }
     std::vector<ExportColumn> columns = Columns(p.columns);
+    SqliteScanWithoutMap no_map(conn);
     RALLY_RETURN_IF_ERROR(sink.Begin(columns));
     if (progress && !progress(0, total)) return Status(StatusCode::kCanceled, "export canceled");
     std::vector<Cell> cells(p.columns.size());
@@ -555,11 +584,10 @@ Result<std::shared_ptr<ExportStream>> ExportService::Stream(const query::QueryCo
       CsvSink sink(csv, [&](std::string& chunk) { return state->Push(std::move(chunk)); });
       s = Run(ctx, request, sink, progress).status();
     } else {
-      // libxlsxwriter finishes the zip at close: write the whole workbook, then stream it.
+      // An .xlsx is complete only at close (the zip's directory comes last): write the whole
+      // workbook, then stream it.
       std::string path = TempPath(options_.tmp_dir, "xlsx");
-      XlsxOptions xo;
-      xo.tmp_dir = options_.tmp_dir;
-      XlsxSink sink(path, xo);
+      XlsxSink sink(path);
       s = Run(ctx, request, sink, progress).status();
       if (s.ok()) {
         std::ifstream in(path, std::ios::binary);

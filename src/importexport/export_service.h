@@ -26,9 +26,9 @@
 // at its next chunk and releases the connection. At most max_streams run at once (each holds a
 // database connection): more are refused with resource_exhausted (429); jobs have no such cap.
 // CSV's first chunk goes out after the first page (first byte in milliseconds). An .xlsx file
-// is complete only when libxlsxwriter closes it, so a streamed .xlsx starts after the last row
-// is written to a temporary file (the file is then streamed and deleted): for big ones use an
-// export job (export_jobs.h).
+// is complete only when its writer closes it (the zip's directory comes last), so a streamed
+// .xlsx starts after the last row is written to a temporary file (the file is then streamed
+// and deleted): for big ones use an export job (export_jobs.h).
 //
 // A long read snapshot on SQLite keeps the WAL from being checkpointed past its start (the WAL
 // grows by what is written meanwhile); on PostgreSQL it holds back vacuum the same way.
@@ -132,7 +132,7 @@ struct ExportServiceOptions {
   int max_streams = 2;                              // streamed exports running at once
   size_t queue_chunks = 8;                          // chunks a stream may hold ahead of its client
   std::chrono::milliseconds stall_timeout{60'000};  // a full queue longer than this cancels
-  std::string tmp_dir;  // streamed .xlsx files and libxlsxwriter's temporaries; "" = system
+  std::string tmp_dir;  // streamed .xlsx files; "" = system
 };
 
 class ExportStream;
