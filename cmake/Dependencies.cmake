@@ -10,10 +10,10 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 pkg_check_modules(PROTOBUF REQUIRED IMPORTED_TARGET protobuf)
-# .xlsx: minizip (zip reading and, in tests, writing) and expat (streamed XML).
+# .xlsx: minizip (zip reading; writing for the export's own .xlsx writer) and expat (streamed XML).
 pkg_check_modules(MINIZIP REQUIRED IMPORTED_TARGET minizip)
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
-# .xlsx writing: test fixtures and benchmarks today, the exporter later.
+# libxlsxwriter: the import template, test fixtures and benchmarks (exports: decision 0018).
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 
 # libphonenumber: headers unpacked by scripts/install-deps (see docs/decisions), library from
