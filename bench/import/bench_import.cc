@@ -362,8 +362,10 @@ int main(int argc, char** argv) {
     else if (a == "--batch-rows") g_batch_rows = std::stoull(next());
     else if (a == "--no-pipeline") g_pipelined = false;
     else {
-      std::fprintf(stderr, "usage: rally-bench-import [--rows N] [--xlsx-rows N] [--dir D] "
-                           "[--database-url postgres://...] [--no-baseline] [--batch-rows N] [--no-pipeline]\n");
+      std::fprintf(stderr,
+                   "usage: rally-bench-import [--rows N] [--xlsx-rows N] [--dir D] "
+                   "[--database-url postgres://...] [--no-baseline] [--batch-rows N] "
+                   "[--no-pipeline]\n");
       return 2;
     }
   }

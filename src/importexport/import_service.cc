@@ -408,7 +408,8 @@ Result<RepeatPlan> PlanRepeats(RowReader& reader, int key_col, bool email_key) {
   for (;;) {
     RALLY_ASSIGN_OR_RETURN(bool more, reader.Next(row));
     if (!more) break;
-    if (!row.error.ok() || key_col < 0 || static_cast<size_t>(key_col) >= row.cells.size()) continue;
+    if (!row.error.ok() || key_col < 0 || static_cast<size_t>(key_col) >= row.cells.size())
+      continue;
     std::string_view cell = Trim(row.cells[key_col]);
     if (cell.empty()) continue;
     uint64_t hash;
@@ -571,7 +572,8 @@ class Pipeline {
     for (auto& [last, rows] : held_)
       for (Row& r : rows) rest.push_back(std::move(r));
     held_.clear();
-    std::sort(rest.begin(), rest.end(), [](const Row& a, const Row& b) { return a.number < b.number; });
+    std::sort(rest.begin(), rest.end(),
+              [](const Row& a, const Row& b) { return a.number < b.number; });
     for (const Row& r : rest) RALLY_RETURN_IF_ERROR(AddOne(r));
     return Status::Ok();
   }

@@ -12,14 +12,21 @@
 //   -> DryRun (counts and examples; nothing written) -> Start (a job "import.contacts") or Run
 //   (in process) -> running, with progress -> succeeded | failed | canceled -> Revert.
 //
+// Rows of one file that share an email (or match_on value) merge into one contact: a first pass
+// over the file finds the repeated keys, and each such row is held back and handed to Batch in
+// the same call as its key's last row, so the result does not depend on where batches end and
+// re-importing the same file changes nothing.
+//
 // Crash safety: each batch of rows commits in one transaction together with the import's
 // checkpoint (the last source row of the batch), its counts and its rejected rows
 // (BatchOptions::in_transaction). A run that dies resumes after the checkpoint (the job runner
-// requeues it once its lease expires); rows are matched by email, so even re-running a whole
-// file creates no duplicates.
+// requeues it once its lease expires), reading again the rows that were held back at it; rows
+// are matched by email, so even re-running a whole file creates no duplicates.
 //
 // Thread safety: safe from any thread; a given import runs in one thread at a time (the job
-// queue's lease guarantees it for jobs).
+// queue's lease guarantees it for jobs). A run (ImportServiceOptions::pipelined) uses two task
+// threads of its own, so a batch parses while the previous one writes; batches still commit one
+// at a time, in file order.
 #pragma once
 
 #include <chrono>
