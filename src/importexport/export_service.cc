@@ -6,13 +6,11 @@
 #include <fstream>
 #include <random>
 #include <thread>
-#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "contacts/contact.h"
-#include "contacts/contact_repository.h"
 #include "fields/builtin_fields.h"
 #include "fields/custom_fields.h"
 #include "query/filter.h"
@@ -43,8 +41,7 @@ enum class Source {
 struct ResolvedColumn {
   ExportColumn column;
   Source source = Source::kText;
-  std::optional<std::string> contacts::Contact::*member = nullptr;  // kText
-  fields::FieldDef def;                                             // kCustom
+  fields::FieldDef def;  // kCustom
 };
 
 double WidthFor(std::string_view key, CellType type) {
@@ -113,10 +110,9 @@ std::optional<ResolvedColumn> ColumnFor(std::string_view raw,
   if (key == "id") return Make("id", "Id", Source::kId);
   if (key == "phone_e164") return Make("phone_e164", "Phone (E.164)", Source::kPhoneE164);
   if (key == "mobile_e164") return Make("mobile_e164", "Mobile (E.164)", Source::kMobileE164);
-  if (const contacts::TextColumn* t = contacts::FindTextColumn(key)) {
+  if (contacts::FindTextColumn(key) != nullptr) {
     const fields::FieldDef* def = fields::FindBuiltinField(key);
     ResolvedColumn c = Make(std::string(key), def ? def->label : std::string(key), Source::kText);
-    c.member = t->member;
     return c;
   }
   std::string_view bare = key.starts_with("custom.") ? key.substr(7) : key;
@@ -189,78 +185,134 @@ void SetText(Cell& cell, std::string_view text) {
   cell.text.assign(text);
 }
 
-void SetOptText(Cell& cell, const std::optional<std::string>& text) {
-  if (text) SetText(cell, *text);
-}
-
 void SetTimestamp(Cell& cell, Micros t) {
   cell.empty = false;
   cell.micros = t;
   cell.text = FormatTimestamp(t);
 }
 
-void FillCell(const ResolvedColumn& rc, const contacts::Contact& c, Cell& cell) {
+bool PlainKey(std::string_view key) {
+  if (key.empty() || key.front() < 'a' || key.front() > 'z') return false;
+  for (char ch : key)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
+  return true;
+}
+
+// The SQL expression a column reads from the contacts row "c", so that one statement per page
+// (query::ScanContactPage) gives each row's cells: names of the company and owner by their
+// keys, tags aggregated in the order and with the separator the contact records have them
+// (by name_norm, ", "), a custom field as the JSON text of its value (NULL when absent).
+std::string SelectFor(storage::Dialect d, const ResolvedColumn& rc) {
+  const bool pg = d == storage::Dialect::kPostgres;
+  switch (rc.source) {
+    case Source::kText:
+      return "c." + rc.column.key;  // a contacts::TextColumn: its key is its column
+    case Source::kEmail:
+      return "c.email";
+    case Source::kAdditionalEmails:
+      return "c.additional_emails";
+    case Source::kStage:
+      return "c.lifecycle_stage";
+    case Source::kScore:
+    case Source::kBand:
+      return "c.lead_score";
+    case Source::kCompany:
+      return "(SELECT co.name FROM companies co WHERE co.workspace_id = c.workspace_id AND "
+             "co.id = c.company_id)";
+    case Source::kOwner:
+      return "(SELECT u.email FROM users u WHERE u.workspace_id = c.workspace_id AND "
+             "u.id = c.owner_id)";
+    case Source::kTags:
+      if (pg) {
+        return "(SELECT string_agg(t.name, ', ' ORDER BY t.name_norm) FROM contact_tags ct "
+               "JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id "
+               "WHERE ct.workspace_id = c.workspace_id AND ct.contact_id = c.id)";
+      }
+      // SQLite's group_concat takes no ORDER BY before 3.44: it concatenates in the order of
+      // the ordered subquery it reads.
+      return "(SELECT group_concat(x.name, ', ') FROM (SELECT t.name FROM contact_tags ct "
+             "JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id "
+             "WHERE ct.workspace_id = c.workspace_id AND ct.contact_id = c.id "
+             "ORDER BY t.name_norm) x)";
+    case Source::kCreated:
+      return "c.created_at";
+    case Source::kUpdated:
+      return "c.updated_at";
+    case Source::kLastActivity:
+      return "c.last_activity_at";
+    case Source::kId:
+      return "c.id";
+    case Source::kPhoneE164:
+      return "c.phone_e164";
+    case Source::kMobileE164:
+      return "c.mobile_e164";
+    case Source::kCustom:
+      // Custom keys are identifiers (fields/custom_fields.h); anything else reads nothing
+      // rather than reaching the SQL text.
+      if (!PlainKey(rc.def.key)) return "CAST(NULL AS TEXT)";
+      return pg ? "(c.custom -> '" + rc.def.key + "')::text"
+                : "(c.custom -> '$." + rc.def.key + "')";
+  }
+  return "NULL";
+}
+
+// Fills `cell` from column `col` of a page row, as SelectFor selected it.
+void FillCell(const ResolvedColumn& rc, const storage::Row& r, int col, Cell& cell) {
   cell.Clear();
   cell.type = rc.column.type;
   switch (rc.source) {
     case Source::kText:
-      SetOptText(cell, c.*rc.member);
-      break;
     case Source::kEmail:
-      SetText(cell, c.email);
-      break;
-    case Source::kAdditionalEmails:
-      for (const std::string& e : c.additional_emails) {
-        if (!cell.text.empty()) cell.text += ", ";
-        cell.text += e;
-      }
-      cell.empty = cell.text.empty();
-      break;
-    case Source::kStage:
-      SetText(cell, fields::LifecycleStageName(c.lifecycle_stage));
-      break;
-    case Source::kScore:
-      cell.empty = false;
-      cell.number = c.lead_score;
-      cell.text = std::to_string(c.lead_score);
-      break;
-    case Source::kBand:
-      SetText(cell, fields::ScoreBand(c.lead_score));
-      break;
     case Source::kCompany:
-      if (c.company) SetText(cell, c.company->name);
-      break;
     case Source::kOwner:
-      if (c.owner) SetText(cell, c.owner->email);
-      break;
     case Source::kTags:
-      for (const contacts::TagRef& t : c.tags) {
+    case Source::kPhoneE164:
+    case Source::kMobileE164:
+      SetText(cell, r.Text(col));
+      break;
+    case Source::kAdditionalEmails: {
+      std::string_view raw = r.Text(col);
+      if (raw.size() <= 2) break;  // "[]" (or nothing): the common case, no parse
+      auto a = ParseJson(raw);
+      if (!a.ok() || !a->is_array()) break;
+      for (const json::value& e : a->get_array()) {
+        if (!e.is_string()) continue;
         if (!cell.text.empty()) cell.text += ", ";
-        cell.text += t.name;
+        cell.text += e.get_string();
       }
       cell.empty = cell.text.empty();
+      break;
+    }
+    case Source::kStage:
+      SetText(cell, fields::LifecycleStageName(static_cast<int>(r.Int(col))));
+      break;
+    case Source::kScore: {
+      int score = static_cast<int>(r.Int(col));
+      cell.empty = false;
+      cell.number = score;
+      cell.text = std::to_string(score);
+      break;
+    }
+    case Source::kBand:
+      SetText(cell, fields::ScoreBand(static_cast<int>(r.Int(col))));
       break;
     case Source::kCreated:
-      SetTimestamp(cell, c.created_at);
-      break;
     case Source::kUpdated:
-      SetTimestamp(cell, c.updated_at);
+      SetTimestamp(cell, r.Int(col));
       break;
     case Source::kLastActivity:
-      if (c.last_activity_at) SetTimestamp(cell, *c.last_activity_at);
+      if (!r.IsNull(col)) SetTimestamp(cell, r.Int(col));
       break;
     case Source::kId:
-      SetText(cell, IdToString(c.id));
-      break;
-    case Source::kPhoneE164:
-      SetOptText(cell, c.phone_e164);
-      break;
-    case Source::kMobileE164:
-      SetOptText(cell, c.mobile_e164);
+      SetText(cell, IdToString(r.Int(col)));
       break;
     case Source::kCustom: {
-      const json::value* v = c.custom.if_contains(rc.def.key);
-      if (v == nullptr || v->is_null()) break;
+      if (r.IsNull(col)) break;
+      // One value's JSON text (a scalar, mostly): parsed alone, it reads as it would inside
+      // the whole object.
+      auto parsed = ParseJson(r.Text(col));
+      if (!parsed.ok() || parsed->is_null()) break;
+      const json::value* v = &*parsed;
       SetText(cell, fields::FormatText(rc.def, *v));
       if (cell.empty) break;
       switch (cell.type) {
@@ -465,29 +517,26 @@ Result<int64_t> ExportService::Run(const query::QueryContext& ctx, const ExportR
     RALLY_RETURN_IF_ERROR(sink.Begin(columns));
     if (progress && !progress(0, total)) return Status(StatusCode::kCanceled, "export canceled");
     std::vector<Cell> cells(p.columns.size());
-    std::unordered_map<Id, const contacts::Contact*> by_id;
+    // One statement per keyset page reads exactly the file's columns (no contact records).
+    std::string select;
+    for (const ResolvedColumn& c : p.columns) {
+      if (!select.empty()) select += ", ";
+      select += SelectFor(conn.dialect(), c);
+    }
     std::string cursor;
     do {
-      RALLY_ASSIGN_OR_RETURN(query::IdPage page,
-                             query::ListContactIds(conn, ctx, p.catalog, p.filter, p.sort,
-                                                   options_.page_size, cursor));
       RALLY_ASSIGN_OR_RETURN(
-          std::vector<contacts::Contact> found,
-          contacts::ContactRepository::FindByIds(conn, ctx.workspace_id, page.ids));
-      by_id.clear();
-      for (const contacts::Contact& c : found) by_id[c.id] = &c;
-      for (Id id : page.ids) {
-        auto it = by_id.find(id);
-        if (it == by_id.end())
-          continue;  // cannot happen inside one snapshot; skip rather than guess
-        for (size_t i = 0; i < p.columns.size(); ++i) FillCell(p.columns[i], *it->second, cells[i]);
-        RALLY_RETURN_IF_ERROR(sink.Row(cells));
-        ++rows;
-      }
+          cursor, query::ScanContactPage(
+                      conn, ctx, p.catalog, p.filter, p.sort, options_.page_size, cursor, select,
+                      [&](const storage::Row& r, int first) -> Status {
+                        for (size_t i = 0; i < p.columns.size(); ++i)
+                          FillCell(p.columns[i], r, first + static_cast<int>(i), cells[i]);
+                        ++rows;
+                        return sink.Row(cells);
+                      }));
       RALLY_RETURN_IF_ERROR(sink.EndPage());
       if (progress && !progress(rows, total))
         return Status(StatusCode::kCanceled, "export canceled");
-      cursor = std::move(page.next_cursor);
     } while (!cursor.empty());
     return sink.Finish();
   }));

@@ -681,6 +681,24 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
     return FieldInvalid("limit", "out_of_range",
                         "limit must be between 1 and " + std::to_string(kMaxLimit));
   }
+  IdPage page;
+  RALLY_ASSIGN_OR_RETURN(page.next_cursor,
+                         ScanContactPage(conn, ctx, catalog, filter, sort, limit, cursor, "",
+                                         [&](const storage::Row& r, int) {
+                                           page.ids.push_back(r.Int(0));
+                                           return Status::Ok();
+                                         }));
+  return page;
+}
+
+Result<std::string> ScanContactPage(storage::Connection& conn, const QueryContext& ctx,
+                                    const FieldCatalog& catalog, const Node& filter,
+                                    const Sort& sort, int limit, std::string_view cursor,
+                                    std::string_view select, const PageRowFn& on_row) {
+  if (limit < 1 || limit > kMaxScanLimit) {
+    return FieldInvalid("limit", "out_of_range",
+                        "limit must be between 1 and " + std::to_string(kMaxScanLimit));
+  }
   std::vector<SortExpr> exprs;
   for (const SortKey& k : sort.keys) {
     auto e = SortExprFor(conn.dialect(), catalog, k.field);
@@ -778,17 +796,26 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
       fts_match ? " FROM contact_search s JOIN contacts c ON c.workspace_id = ? AND c.id = s.rowid"
                   " WHERE contact_search MATCH ? AND "
                 : " FROM contacts c WHERE c.workspace_id = ? AND ";
+  if (!select.empty()) {
+    columns += ", ";
+    columns += select;
+  }
   std::string sql = "SELECT c.id" + columns + from + "c.deleted_at IS NULL AND " + where + keyset +
                     " ORDER BY " + order + " LIMIT ?";
-  IdPage page;
+  const int first_selected = 1 + static_cast<int>(exprs.size());
+  std::string next_cursor;
+  int rows = 0;
+  Status row_status;
   json::array last;
   RALLY_RETURN_IF_ERROR(conn.Query(sql, params, [&](const storage::Row& r) {
-    if (page.ids.size() == static_cast<size_t>(limit)) {
+    if (rows == limit) {
       // One row beyond the page: there is a next page, starting after the page's last row.
-      page.next_cursor = Base64Url(json::serialize(json::object{{"s", sort_text}, {"k", last}}));
+      next_cursor = Base64Url(json::serialize(json::object{{"s", sort_text}, {"k", last}}));
       return false;
     }
-    page.ids.push_back(r.Int(0));
+    ++rows;
+    row_status = on_row(r, first_selected);
+    if (!row_status.ok()) return false;
     last.clear();
     for (size_t i = 0; i < exprs.size(); ++i) {
       int col = static_cast<int>(i) + 1;
@@ -806,7 +833,8 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
     }
     return true;
   }));
-  return page;
+  RALLY_RETURN_IF_ERROR(row_status);
+  return next_cursor;
 }
 
 Result<int64_t> CountContacts(storage::Connection& conn, const QueryContext& ctx,

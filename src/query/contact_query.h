@@ -7,15 +7,17 @@
 // SQL text holds only fixed fragments, column names and custom field keys (which are
 // identifiers, ^[a-z][a-z0-9_]{0,62}$).
 //
-// WHAT OTHER MODULES CAN RELY ON (saved views, bulk actions): Sort/ParseSort, QueryContext,
-// ListContactIds, CountContacts and CompileWhere, with the contracts below. CompileWhere gives a
-// boolean SQL expression over the contacts row aliased "c" (deleted contacts are NOT excluded
-// by it: add "c.deleted_at IS NULL"), to select ids for a bulk action inside a write
-// transaction: "SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND <sql>".
+// WHAT OTHER MODULES CAN RELY ON (saved views, bulk actions, exports): Sort/ParseSort,
+// QueryContext, ListContactIds, ScanContactPage, CountContacts and CompileWhere, with the
+// contracts below. CompileWhere gives a boolean SQL expression over the contacts row aliased
+// "c" (deleted contacts are NOT excluded by it: add "c.deleted_at IS NULL"), to select ids for
+// a bulk action inside a write transaction:
+// "SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND <sql>".
 //
 // Thread safety: stateless functions; the connection belongs to the calling thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +70,21 @@ struct IdPage {
 Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx,
                               const FieldCatalog& catalog, const Node& filter, const Sort& sort,
                               int limit, std::string_view cursor);
+
+// ListContactIds reading more than ids, for a caller that wants each page's rows in one
+// statement (the export, importexport/export_service.h): `select` is a comma-separated list of
+// SQL expressions over the contacts row "c" (fixed text, no `?` placeholders; "" for none),
+// selected after the id (column 0) and the sort's own columns; `on_row` gets each row of the
+// page in order with the index of select's first column, and an error from it ends the scan
+// with that error. Same filter, sort, keyset and cursor as ListContactIds (a cursor from one
+// serves the other); limit may go up to kMaxScanLimit. Returns the next cursor ("" on the last
+// page). Errors: as ListContactIds, and on_row's.
+inline constexpr int kMaxScanLimit = 100000;
+using PageRowFn = std::function<Status(const storage::Row& row, int first_selected)>;
+Result<std::string> ScanContactPage(storage::Connection& conn, const QueryContext& ctx,
+                                    const FieldCatalog& catalog, const Node& filter,
+                                    const Sort& sort, int limit, std::string_view cursor,
+                                    std::string_view select, const PageRowFn& on_row);
 
 // How many non-deleted contacts match `filter`. Errors: storage errors.
 Result<int64_t> CountContacts(storage::Connection& conn, const QueryContext& ctx,
