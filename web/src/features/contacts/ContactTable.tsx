@@ -2,7 +2,7 @@
 // list scrolled through a million contacts costs what a screenful costs. Headers sort on click
 // and reorder by dragging; the keyboard moves an active row (arrows, Page Up/Down, Home/End),
 // Enter opens it, Space selects it.
-import { type KeyboardEvent, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { Contact } from '../../api/generated/schema';
 import type { Column } from './columns';
@@ -21,6 +21,8 @@ type Props = {
   onNearEnd: () => void;
   selected: Set<string>;
   onToggle: (id: string) => void;
+  // The header checkbox's state (the page knows when "all loaded" stays on as pages arrive).
+  allSelected: boolean;
   onToggleAll: () => void;
   footer: React.ReactNode;
   emptyState: React.ReactNode;
@@ -140,7 +142,6 @@ export function ContactTable(p: Props) {
   };
 
   const totalWidth = 40 + p.columns.reduce((s, c) => s + c.width, 0);
-  const allSelected = useMemo(() => p.rows.length > 0 && p.rows.every((r) => p.selected.has(r.id ?? '')), [p.rows, p.selected]);
   const activeRow = p.rows[active];
 
   return (
@@ -160,7 +161,7 @@ export function ContactTable(p: Props) {
       >
         <div className="grid-head" role="row" style={{ width: totalWidth, minWidth: '100%' }}>
           <div className="head-cell check" role="columnheader">
-            <input type="checkbox" aria-label="Select all loaded contacts" checked={allSelected} onChange={p.onToggleAll} />
+            <input type="checkbox" aria-label="Select all loaded contacts" checked={p.allSelected} onChange={p.onToggleAll} />
           </div>
           {p.columns.map((col) => {
             const dir = sortFor(col);

@@ -40,9 +40,13 @@ export function ContactsPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // "All N matching": the bulk action selects by the filter on the server, not by loaded ids.
   const [allMatching, setAllMatching] = useState(false);
+  // "Select all loaded" stays on while more pages arrive (the table loads ahead as it scrolls):
+  // rows loaded after the click join the selection, until a row is unticked by hand.
+  const [allLoaded, setAllLoaded] = useState(false);
   const clearSelection = useCallback(() => {
     setSelected(new Set());
     setAllMatching(false);
+    setAllLoaded(false);
   }, []);
   useEffect(clearSelection, [view.q, view.search, view.sort, clearSelection]);
 
@@ -115,6 +119,7 @@ export function ContactsPage() {
   const openContact = useCallback((c: Contact) => navigate(`/contacts/${c.id}`), []);
   const toggleRow = useCallback((id: string) => {
     setAllMatching(false); // a row chosen by hand: back to the chosen rows
+    setAllLoaded(false);
     setSelected((s) => {
       const n = new Set(s);
       if (n.has(id)) n.delete(id);
@@ -123,7 +128,11 @@ export function ContactsPage() {
     });
   }, []);
 
-  const allLoadedSelected = list.rows.length > 0 && list.rows.every((r) => selected.has(r.id ?? ''));
+  useEffect(() => {
+    if (!allLoaded) return;
+    setSelected((s) => (list.rows.every((r) => s.has(r.id ?? '')) ? s : new Set([...s, ...list.rows.map((r) => r.id ?? '')])));
+  }, [allLoaded, list.rows]);
+  const allLoadedSelected = list.rows.length > 0 && (allLoaded || list.rows.every((r) => selected.has(r.id ?? '')));
   const moreMatch = typeof list.count === 'number' ? list.count > list.rows.length : !list.done;
   const [progress, setProgress] = useState<JobProgress | null>(null);
 
@@ -217,10 +226,13 @@ export function ContactsPage() {
           onOpen={openContact}
           onNearEnd={list.loadMore}
           selected={selected}
+          allSelected={allLoadedSelected}
           onToggle={toggleRow}
           onToggleAll={() => {
             setAllMatching(false);
-            setSelected((s) => (s.size > 0 && list.rows.every((r) => s.has(r.id ?? '')) ? new Set() : new Set(list.rows.map((r) => r.id ?? ''))));
+            const on = !allLoadedSelected;
+            setAllLoaded(on);
+            setSelected(on ? new Set(list.rows.map((r) => r.id ?? '')) : new Set());
           }}
           footer={footer}
           emptyState={empty}
