@@ -439,7 +439,7 @@ Status ContactRepository::InsertMany(storage::Transaction& tx, Id ws,
   static const std::string kSql = "INSERT INTO contacts (workspace_id, " + kNames +
                                   ") SELECT ?, " + ContactColumnList(false) +
                                   " FROM {rows} WHERE true";
-  // PostgreSQL: the search document (migrations 0003, 0011) computed here for all rows at once,
+  // PostgreSQL: the search document (migrations 0003, 0010) computed here for all rows at once,
   // which spares each row the insert trigger's PL/pgSQL call and company sub-select. The
   // companies are in place: Flush and CreateRelations write new ones before the contacts.
   static const std::string kPostgresSql =

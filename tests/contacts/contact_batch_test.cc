@@ -246,7 +246,7 @@ TEST_F(BatchTest, TagsOfNewAndExistingContactsInOneBatch) {
   EXPECT_EQ(tags_of(results[1].id), (std::vector<std::string>{"c", "d"}));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM contact_tags"), 5);
 
-  // PostgreSQL keeps the search document in the row (migrations 0003, 0011): for contacts with
+  // PostgreSQL keeps the search document in the row (migrations 0003, 0010): for contacts with
   // and without a company, written by a batch and by a single create, it is the document of
   // their current names, email and company.
   if (db_->dialect() == storage::Dialect::kPostgres) {

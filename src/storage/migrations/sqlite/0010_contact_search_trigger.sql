@@ -1,2 +1,2 @@
--- Nothing to do on SQLite: PostgreSQL's 0011 lets a bulk insert set contacts.search_doc itself.
+-- Nothing to do on SQLite: PostgreSQL's 0010 lets a bulk insert set contacts.search_doc itself.
 -- The number is kept so both dialects stay at the same schema version (rally copy requires it).
