@@ -12,8 +12,9 @@
 //   sorted SORT | FILTER => EMAILS these, in this order
 //   error FILTER => CODE           the filter is refused with this detail code
 // Every match/json/sorted case is also paged two at a time through the cursors (the pages must
-// concatenate to the full list) and counted (the count must equal the list's length), with SQL
-// and through the in-memory count index, and its filter is round-tripped text -> JSON -> text.
+// concatenate to the full list; also through query::ScanContactPage) and counted (the count must
+// equal the list's length), with SQL and through the in-memory count index, and its filter is
+// round-tripped text -> JSON -> text.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include "base/strings.h"
 #include "contacts/contact_search.h"
 #include "contacts/contacts_fixture.h"
+#include "query/contact_query.h"
 
 namespace rally::contacts {
 namespace {
@@ -92,6 +94,28 @@ class QueryCasesTest : public testing::ContactsTest {
     auto again = search.Parse(kWs, other);
     ASSERT_TRUE(again.ok()) << where << ": " << again.status().ToString();
     EXPECT_EQ(*again, *node) << where << " (round trip)";
+
+    // query::ScanContactPage (the export's reader) two at a time, its own columns read after
+    // the id and sort columns: the same rows in the same order.
+    std::vector<std::string> scanned;
+    Status scan = db_->Read([&](storage::Connection& conn) -> Status {
+      RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog, query::LoadFieldCatalog(conn, kWs));
+      RALLY_ASSIGN_OR_RETURN(query::Sort sort, query::ParseSort(req.sort, catalog));
+      std::string cursor;
+      for (int i = 0; i < 100; ++i) {
+        RALLY_ASSIGN_OR_RETURN(
+            cursor, query::ScanContactPage(conn, ctx, catalog, *node, sort, 2, cursor,
+                                           "c.email, c.id", [&](const storage::Row& r, int first) {
+                                             EXPECT_EQ(r.Int(first + 1), r.Int(0)) << where;
+                                             scanned.emplace_back(r.Text(first));
+                                             return Status::Ok();
+                                           }));
+        if (cursor.empty()) break;
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(scan.ok()) << where << ": " << scan.ToString();
+    EXPECT_EQ(scanned, got) << where << " (ScanContactPage by 2)";
   }
 
   void RunFile(const std::filesystem::path& path) {
