@@ -526,6 +526,23 @@ Result<std::optional<int64_t>> CountIndex::Count(const QueryContext& ctx,
   // The entry exists before any snapshot is taken, so changes committed from here on are
   // queued for it (MarkChanged ignores workspaces without one).
   std::shared_ptr<Workspace> w = Get(ctx.workspace_id, true);
+  // Another process's commits (a CLI command writing to the same SQLite file) publish no event
+  // here: every index is rebuilt when one happened since the last count. When it cannot be
+  // told (the file is busy), SQL counts.
+  auto foreign = ForeignCommits();
+  if (!foreign.ok()) return std::optional<int64_t>();
+  if (*foreign) {
+    std::vector<std::shared_ptr<Workspace>> all;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [id, ws] : workspaces_) all.push_back(ws);
+    }
+    for (const auto& ws : all) {
+      std::lock_guard q(ws->queue_mu);
+      ws->changed.clear();
+      ws->stale = true;
+    }
+  }
   std::lock_guard lock(w->mu);
   std::vector<Id> changed;
   bool rebuild = false;
@@ -563,6 +580,25 @@ Result<std::optional<int64_t>> CountIndex::Count(const QueryContext& ctx,
     return s;
   }
   return std::optional<int64_t>(n);
+}
+
+Result<bool> CountIndex::ForeignCommits() {
+  // The writer connection's data_version moves only when ANOTHER connection commits: this
+  // process's own writes all go through that one connection (and announce themselves with
+  // events), and checkpoints are not commits. Read on the writer, in a write that changes
+  // nothing. (On PostgreSQL, where only tests use the index, nothing to tell.)
+  if (db_.dialect() != storage::Dialect::kSqlite) return false;
+  int64_t version = -1;
+  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+    return tx.Query("PRAGMA data_version", {}, [&](const storage::Row& r) {
+      version = r.Int(0);
+      return false;
+    });
+  }));
+  std::lock_guard lock(mu_);
+  bool moved = writer_data_version_ >= 0 && version != writer_data_version_;
+  writer_data_version_ = version;
+  return moved;
 }
 
 void CountIndex::MarkChanged(Id workspace_id, std::span<const Id> ids) {

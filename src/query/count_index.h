@@ -21,10 +21,12 @@
 // quarter of the workspace) rebuild instead. Invalidate() drops a workspace's index (tag merges
 // and deletes; tests that write raw SQL).
 //
-// ASSUMPTION. Every write of contacts and tag assignments goes through ContactService, in THIS
-// process, and publishes its events. True for SQLite, whose file one `rally serve` owns (and
-// for the CLI's own process); NOT for PostgreSQL shared by several processes, so the app wires
-// the index for SQLite only. A count that overlaps a commit may reflect the state just before
+// ASSUMPTION. Every write of contacts and tag assignments goes through ContactService and
+// publishes its events. In THIS process, those events keep the index current; a commit by
+// another process on the same SQLite file (a CLI command while the server runs) is noticed by
+// the SQLite writer connection's `PRAGMA data_version`, read at every Count (one empty write),
+// and rebuilds every index. NOT usable on PostgreSQL shared by several processes, so the app
+// wires the index for SQLite only. A count that overlaps a commit may reflect the state just before
 // it, as a read snapshot taken a moment earlier would.
 //
 // MEMORY. Per contact: its id (8 bytes), stage and score (1 + 1), owner (8), a live bit; per
@@ -82,11 +84,14 @@ class CountIndex {
 
  private:
   std::shared_ptr<Workspace> Get(Id workspace_id, bool create);
+  // Whether another connection committed since the last call (false on the first).
+  Result<bool> ForeignCommits();
 
   storage::Database& db_;
   mutable std::mutex mu_;  // guards workspaces_ (the map, not the indexes in it) and builds_
   std::map<Id, std::shared_ptr<Workspace>> workspaces_;
   int64_t builds_ = 0;
+  int64_t writer_data_version_ = -1;  // guarded by mu_; -1 until first read
 };
 
 }  // namespace rally::query

@@ -286,5 +286,28 @@ TEST_F(CountIndexTest, InvalidateRebuildsAfterWritesOutsideTheWritePath) {
   EXPECT_GT(search_->count_index()->MemoryBytes(), 0u);
 }
 
+TEST_F(CountIndexTest, AnotherProcessWritingTheSqliteFileIsNoticed) {
+  if (db_->dialect() != storage::Dialect::kSqlite) GTEST_SKIP() << "SQLite only: one file";
+  MustCreate(R"({"email":"a@x.io","lead_score":10})");
+  EXPECT_EQ(*search_->Count({kWs, kAda}, {.q = "score:>50"}), 0);
+  // A second connection of its own, as a CLI command on the server's file would have: its
+  // commit publishes no event to this process.
+  storage::OpenOptions other;
+  other.url = "sqlite:" + dir_.File("rally.db");
+  auto db2 = storage::Open(other);
+  ASSERT_TRUE(db2.ok()) << db2.status().ToString();
+  ASSERT_TRUE((*db2)->Write([](storage::Transaction& tx) {
+                     return tx.Execute("UPDATE contacts SET lead_score = 90").status();
+                   })
+                  .ok());
+  EXPECT_EQ(*search_->Count({kWs, kAda}, {.q = "score:>50"}), 1);
+  EXPECT_EQ(search_->count_index()->builds(), 2);
+  // Its own writes (events) do not count as foreign: no further rebuild.
+  MustCreate(R"({"email":"b@x.io","lead_score":70})");
+  EXPECT_EQ(*search_->Count({kWs, kAda}, {.q = "score:>50"}), 2);
+  EXPECT_EQ(search_->count_index()->builds(), 2);
+  (*db2)->Close();
+}
+
 }  // namespace
 }  // namespace rally::segments
