@@ -513,16 +513,7 @@ class Compiler {
              "c.workspace_id AND t.name_norm LIKE ? ESCAPE '\\')))";
     }
     // Tag ids are looked up first, so the per-contact probe is one primary-key lookup.
-    std::vector<Value> p = {ctx_.workspace_id};
-    for (const json::value& v : c.values) p.emplace_back(CaseFold(Str(v)));
-    std::vector<Id> ids;
-    RALLY_RETURN_IF_ERROR(
-        conn_.Query("SELECT id FROM tags WHERE workspace_id = ? AND name_norm IN " +
-                        Placeholders(c.values.size()),
-                    p, [&](const storage::Row& r) {
-                      ids.push_back(r.Int(0));
-                      return true;
-                    }));
+    RALLY_ASSIGN_OR_RETURN(std::vector<Id> ids, TagIdsNamed(conn_, ctx_.workspace_id, c.values));
     std::sort(ids.begin(), ids.end());
     switch (c.op) {
       case Op::kHasAny:
@@ -857,6 +848,21 @@ Result<FieldCatalog> LoadFieldCatalog(storage::Connection& conn, Id workspace_id
   defs.reserve(custom.size());
   for (auto& f : custom) defs.push_back(std::move(f.def));
   return FieldCatalog(std::move(defs));
+}
+
+Result<std::vector<Id>> TagIdsNamed(storage::Connection& conn, Id workspace_id,
+                                    std::span<const json::value> names) {
+  std::vector<Id> ids;
+  if (names.empty()) return ids;
+  std::vector<Value> p = {workspace_id};
+  for (const json::value& v : names) p.emplace_back(CaseFold(ValueText(v)));
+  RALLY_RETURN_IF_ERROR(conn.Query(
+      "SELECT id FROM tags WHERE workspace_id = ? AND name_norm IN " + Placeholders(names.size()),
+      p, [&](const storage::Row& r) {
+        ids.push_back(r.Int(0));
+        return true;
+      }));
+  return ids;
 }
 
 }  // namespace rally::query

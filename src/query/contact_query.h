@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -104,5 +105,11 @@ Result<CompiledFilter> CompileWhere(storage::Connection& conn, const QueryContex
 
 // The catalog of a workspace: built-ins plus its custom fields. Errors: storage errors.
 Result<FieldCatalog> LoadFieldCatalog(storage::Connection& conn, Id workspace_id);
+
+// The ids of the tags a condition names (its values, case-folded as tags are stored), in any
+// order; names of no tag are left out. The SQL compiler and the count index both resolve tags
+// here, so both agree on names. Errors: storage errors.
+Result<std::vector<Id>> TagIdsNamed(storage::Connection& conn, Id workspace_id,
+                                    std::span<const json::value> names);
 
 }  // namespace rally::query

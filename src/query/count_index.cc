@@ -444,16 +444,7 @@ class Evaluator {
         for (uint32_t o : list) any.Set(o);
       return Tri::Definite(c.op == Op::kIsNotEmpty ? std::move(any) : any.Not());
     }
-    std::vector<Value> p = {ctx_.workspace_id};
-    for (const json::value& v : c.values) p.emplace_back(CaseFold(ValueText(v)));
-    std::vector<Id> ids;
-    RALLY_RETURN_IF_ERROR(
-        conn_.Query("SELECT id FROM tags WHERE workspace_id = ? AND name_norm IN " +
-                        Placeholders(c.values.size()),
-                    p, [&](const storage::Row& r) {
-                      ids.push_back(r.Int(0));
-                      return true;
-                    }));
+    RALLY_ASSIGN_OR_RETURN(std::vector<Id> ids, TagIdsNamed(conn_, ctx_.workspace_id, c.values));
     switch (c.op) {
       case Op::kHasAny:
         return Tri::Definite(TagUnion(ids));
