@@ -8,55 +8,20 @@
 #include <set>
 
 #include "base/json.h"
-#include "cli/rally_process.h"
+#include "cli/cli_db_test.h"
 #include "fixtures/temp_dir.h"
 #include "storage/database.h"
 
 namespace rally::testing {
 namespace {
 
-class ImportCliTest : public ::testing::Test {
+class ImportCliTest : public CliDbTest {
  protected:
   void SetUp() override {
     RunResult r = Rally({"user", "add", "--email", "admin@example.com", "--password", "correct horse battery",
                          "--role", "admin"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  RunResult Rally(std::vector<std::string> args) {
-    args.push_back("--db");
-    args.push_back(db_);
-    return RunRally(args, dir_.path());
-  }
-  json::object RallyJson(std::vector<std::string> args) {
-    args.push_back("--json");
-    RunResult r = Rally(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
-    auto v = ParseJson(r.out);
-    EXPECT_TRUE(v.ok() && v->is_object()) << "stdout is not one JSON object: " << r.out;
-    return v.ok() && v->is_object() ? v->as_object() : json::object{};
-  }
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string path = dir_.File(name);
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-  int64_t Count(std::string_view sql) {
-    storage::OpenOptions o;
-    o.url = "sqlite:" + db_;
-    auto db = storage::Open(o);
-    EXPECT_TRUE(db.ok());
-    int64_t n = -1;
-    Status s = (*db)->Read([&](storage::Connection& c) -> Status {
-      RALLY_ASSIGN_OR_RETURN(auto v, c.QueryInt(sql));
-      n = v.value_or(0);
-      return Status::Ok();
-    });
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    (*db)->Close();
-    return n;
-  }
-  TempDir dir_;
-  std::string db_ = dir_.File("rally.db");
 };
 
 TEST_F(ImportCliTest, JsonIsOneObjectWithCountsDetectionAndMapping) {
