@@ -345,6 +345,10 @@ int main(int argc, char** argv) {
   uint64_t rows = 1'000'000, xlsx_rows = 100'000;
   std::string dir = fs::temp_directory_path().string(), url;
   bool baseline = true;
+  // The naive re-import slows down super-linearly in this harness (40,000 rows: 2.9 s, 200,000:
+  // over 8 minutes; the same upserts through the sqlite3 shell stay linear, not yet explained),
+  // so a full-size run can leave it out and still compare the first import.
+  bool naive_reimport = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -359,13 +363,14 @@ int main(int argc, char** argv) {
     else if (a == "--dir") dir = next();
     else if (a == "--database-url") url = next();
     else if (a == "--no-baseline") baseline = false;
+    else if (a == "--no-naive-reimport") naive_reimport = false;
     else if (a == "--batch-rows") g_batch_rows = std::stoull(next());
     else if (a == "--no-pipeline") g_pipelined = false;
     else {
       std::fprintf(stderr,
                    "usage: rally-bench-import [--rows N] [--xlsx-rows N] [--dir D] "
                    "[--database-url postgres://...] [--no-baseline] [--batch-rows N] "
-                   "[--no-pipeline]\n");
+                   "[--no-pipeline] [--no-naive-reimport]\n");
       return 2;
     }
   }
@@ -398,12 +403,14 @@ int main(int argc, char** argv) {
     auto naive = OpenNaive(dir + "/bench-import-naive.db");
     Figure n1 = RunNaive(*naive, csv);
     Print("naive_import", n1);
-    Figure n2 = RunNaive(*naive, csv);
-    Print("naive_reimport", n2);
     std::printf("naive contacts=%lld\n", static_cast<long long>(Count(*naive, "SELECT COUNT(*) FROM contacts")));
+    std::printf("ratio import=%.2f (rally / naive)\n", first.RowsPerS() / n1.RowsPerS());
+    if (naive_reimport) {
+      Figure n2 = RunNaive(*naive, csv);
+      Print("naive_reimport", n2);
+      std::printf("ratio reimport=%.2f (rally / naive)\n", again.RowsPerS() / n2.RowsPerS());
+    }
     naive->Close();
-    std::printf("ratio import=%.2f reimport=%.2f (rally / naive)\n", first.RowsPerS() / n1.RowsPerS(),
-                again.RowsPerS() / n2.RowsPerS());
   }
   if (xlsx_rows > 0) {
     const std::string xlsx = dir + "/bench-import.xlsx";
