@@ -24,8 +24,9 @@
 // ASSUMPTION. Every write of contacts and tag assignments goes through ContactService and
 // publishes its events. In THIS process, those events keep the index current; a commit by
 // another process on the same SQLite file (a CLI command while the server runs) is noticed by
-// the SQLite writer connection's `PRAGMA data_version`, read at every Count (one empty write),
-// and rebuilds every index. NOT usable on PostgreSQL shared by several processes, so the app
+// the SQLite writer connection's `PRAGMA data_version` (read by an empty write, at most once a
+// second: kForeignCheckEvery), and rebuilds every index. So such a commit shows in counts
+// within about a second. NOT usable on PostgreSQL shared by several processes, so the app
 // wires the index for SQLite only. A count that overlaps a commit may reflect the state just before
 // it, as a read snapshot taken a moment earlier would.
 //
@@ -37,6 +38,7 @@
 // serialized (they may refresh it); MarkChanged only appends to a queue under a short lock.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -51,6 +53,9 @@
 #include "storage/database.h"
 
 namespace rally::query {
+
+// How often Count looks for other processes' commits (see ASSUMPTION above).
+constexpr std::chrono::milliseconds kForeignCheckEvery{1000};
 
 class CountIndex {
  public:
@@ -92,6 +97,7 @@ class CountIndex {
   std::map<Id, std::shared_ptr<Workspace>> workspaces_;
   int64_t builds_ = 0;
   int64_t writer_data_version_ = -1;  // guarded by mu_; -1 until first read
+  std::chrono::steady_clock::time_point last_foreign_check_;  // guarded by mu_
 };
 
 }  // namespace rally::query

@@ -300,6 +300,8 @@ TEST_F(CountIndexTest, AnotherProcessWritingTheSqliteFileIsNoticed) {
                      return tx.Execute("UPDATE contacts SET lead_score = 90").status();
                    })
                   .ok());
+  // Looked for at most once per kForeignCheckEvery.
+  std::this_thread::sleep_for(query::kForeignCheckEvery + std::chrono::milliseconds(100));
   EXPECT_EQ(*search_->Count({kWs, kAda}, {.q = "score:>50"}), 1);
   EXPECT_EQ(search_->count_index()->builds(), 2);
   // Its own writes (events) do not count as foreign: no further rebuild.
