@@ -89,6 +89,23 @@ void AppendDouble(std::string& out, double v) {
 
 bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// The entity a markup character is written as in XML text (and, with `quote`, in an attribute
+// value), or null for any other character.
+const char* Entity(char c, bool quote) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return quote ? "&quot;" : nullptr;
+    default:
+      return nullptr;
+  }
+}
+
 bool IsHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -117,26 +134,16 @@ void AppendEscaped(std::string& out, std::string_view s) {
     }
     out.append(s, start, i - start);
     start = i + 1;
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '_':
-        out += "_x005F_";
-        break;
-      default: {
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        out += "_x00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-        out += '_';
-      }
+    if (const char* entity = Entity(static_cast<char>(c), /*quote=*/false)) {
+      out += entity;
+    } else if (c == '_') {
+      out += "_x005F_";
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += "_x00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+      out += '_';
     }
   }
   out.append(s, start, std::string_view::npos);
@@ -146,22 +153,8 @@ void AppendEscaped(std::string& out, std::string_view s) {
 std::string AttrEscaped(std::string_view s) {
   std::string out;
   for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
+    if (const char* entity = Entity(c, /*quote=*/true)) out += entity;
+    else out += c;
   }
   return out;
 }
