@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scrollFrames } from './scroll_frames.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', '..', 'web', 'package.json'));
@@ -30,29 +31,6 @@ const SCROLL_STEP = Number(process.env.SCROLL_STEP ?? 10);
 const LONG = Number(process.env.LONG ?? 30);
 const LONG_CPU = Number(process.env.LONG_CPU ?? 15);
 
-// The same loop as bench_web.mjs's scrollFrames.
-function scrollFrames({ selector, rows, step, rowH }) {
-  return new Promise((resolve, reject) => {
-    const el = document.querySelector(selector);
-    if (!el) return reject(new Error('no ' + selector));
-    const target = rows * rowH;
-    const deltas = [];
-    let last = performance.now();
-    const start = last;
-    const frame = (now) => {
-      deltas.push(now - last);
-      last = now;
-      if (el.scrollTop >= target - el.clientHeight) return resolve({ deltas, ms: now - start });
-      if (now - start > 120000) return reject(new Error(`scroll stuck at ${el.scrollTop}px of ${target}`));
-      el.scrollTop = Math.min(el.scrollTop + step * rowH, target);
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame((now) => {
-      last = now;
-      requestAnimationFrame(frame);
-    });
-  });
-}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
