@@ -56,6 +56,19 @@ class ExportServiceTest : public contacts::testing::ContactsTest {
     return r;
   }
 
+  // The sample custom fields (CreateSamples' workspace's) defined alike in `ws`.
+  void CopySampleFieldsTo(Id ws) {
+    auto defs = fields_->List(kWs);
+    ASSERT_TRUE(defs.ok());
+    for (const char* key : {"industry", "employees", "renewal", "vip", "notes"}) {
+      for (const auto& f : *defs) {
+        if (f.def.key != key) continue;
+        std::vector<std::string> options = f.def.options;
+        AddCustomField(key, std::string(fields::FieldTypeName(f.def.type)), options, ws);
+      }
+    }
+  }
+
   void CreateSamples() {
     MustCreate(R"json({"email":"zoe@example.com","first_name":"Zoë 🎉","last_name":"Ünal","company":"Acme, Inc.",
                    "title":"=HYPERLINK(\"http://evil\",\"click\")","lead_score":80,"lifecycle_stage":"customer",
@@ -237,25 +250,20 @@ TEST_F(ExportServiceTest, StreamsAnXlsxWorkbook) {
                       {"ada@example.com", "30"}, {"bob@example.com", "0"}, {"zoe@example.com", "80"}}));
 }
 
+// Every column an import can fill (created_at/updated_at are the database's own): what the round
+// trips export, import and export again.
+constexpr const char* kRoundTripColumns =
+    "email,additional_emails,first_name,last_name,phone,mobile,title,department,linkedin,twitter,street,city,"
+    "state,postal_code,country,lifecycle_stage,lead_score,lead_source,company,tags,custom.industry,"
+    "custom.employees,custom.renewal,custom.vip,custom.notes";
+
 // Export every importable field, import the file into an empty workspace, export again: the two
 // files are identical. Formula protection is off for the machine round trip (decision: the
 // importer keeps cells as written, so a protected "'=x" would come back with its quote).
 TEST_F(ExportServiceTest, RoundTripThroughImportIsExact) {
   CreateSamples();
-  for (const char* key : {"industry", "employees", "renewal", "vip", "notes"}) {
-    auto defs = fields_->List(kWs);
-    ASSERT_TRUE(defs.ok());
-    for (const auto& f : *defs) {
-      if (f.def.key != key) continue;
-      std::vector<std::string> options = f.def.options;
-      AddCustomField(key, std::string(fields::FieldTypeName(f.def.type)), options, kOtherWs);
-    }
-  }
-  // Every column an import can fill (created_at/updated_at are the database's own).
-  const std::string columns =
-      "email,additional_emails,first_name,last_name,phone,mobile,title,department,linkedin,twitter,street,city,"
-      "state,postal_code,country,lifecycle_stage,lead_score,lead_source,company,tags,custom.industry,"
-      "custom.employees,custom.renewal,custom.vip,custom.notes";
+  CopySampleFieldsTo(kOtherWs);
+  const std::string columns = kRoundTripColumns;
   std::string first = MustCsv(Req("", columns));
   std::string path = dir_.File("round.csv");
   std::ofstream(path, std::ios::binary) << first;
@@ -278,19 +286,8 @@ TEST_F(ExportServiceTest, XlsxRoundTripThroughImportIsExact) {
   CreateSamples();
   MustCreate(R"({"email":"cy@example.com","first_name":" padded ","last_name":"_x0041_ & <b>",
                  "title":"+1 (555) 0100","custom":{"notes":"tab\there\r\nCRLF _x000D_","employees":3.25}})");
-  for (const char* key : {"industry", "employees", "renewal", "vip", "notes"}) {
-    auto defs = fields_->List(kWs);
-    ASSERT_TRUE(defs.ok());
-    for (const auto& f : *defs) {
-      if (f.def.key != key) continue;
-      std::vector<std::string> options = f.def.options;
-      AddCustomField(key, std::string(fields::FieldTypeName(f.def.type)), options, kOtherWs);
-    }
-  }
-  const std::string columns =
-      "email,additional_emails,first_name,last_name,phone,mobile,title,department,linkedin,twitter,street,city,"
-      "state,postal_code,country,lifecycle_stage,lead_score,lead_source,company,tags,custom.industry,"
-      "custom.employees,custom.renewal,custom.vip,custom.notes";
+  CopySampleFieldsTo(kOtherWs);
+  const std::string columns = kRoundTripColumns;
   std::string path = dir_.File("round.xlsx");
   XlsxSink sink(path);
   auto rows = exports_->Run({kWs, kAda}, Req("", columns), sink);
