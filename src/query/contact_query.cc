@@ -674,7 +674,7 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
   }
   IdPage page;
   RALLY_ASSIGN_OR_RETURN(page.next_cursor,
-                         ScanContactPage(conn, ctx, catalog, filter, sort, limit, cursor, "",
+                         ScanContactPage(conn, ctx, catalog, filter, sort, limit, cursor, {},
                                          [&](const storage::Row& r, int) {
                                            page.ids.push_back(r.Int(0));
                                            return Status::Ok();
@@ -682,21 +682,29 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
   return page;
 }
 
-Result<std::string> ScanContactPage(storage::Connection& conn, const QueryContext& ctx,
-                                    const FieldCatalog& catalog, const Node& filter,
-                                    const Sort& sort, int limit, std::string_view cursor,
-                                    std::string_view select, const PageRowFn& on_row) {
-  if (limit < 1 || limit > kMaxScanLimit) {
-    return FieldInvalid("limit", "out_of_range",
-                        "limit must be between 1 and " + std::to_string(kMaxScanLimit));
-  }
+namespace {
+
+// One scan statement: its SQL and parameters, and how to read its rows.
+struct ScanPlan {
+  std::string sql;
+  std::vector<Value> params;
+  std::vector<SortExpr> exprs;  // the sort's columns, selected after the id
+  std::string sort_text;
+  int first_selected = 0;  // the index of the caller's first selected column
+};
+
+// The statement of ScanContactPage (limit > 0: it reads limit + 1 rows) and of ScanContacts
+// (limit 0: no LIMIT, no cursor).
+Result<ScanPlan> PlanScan(storage::Connection& conn, const QueryContext& ctx,
+                          const FieldCatalog& catalog, const Node& filter, const Sort& sort,
+                          int limit, std::string_view cursor, const ScanColumns& columns) {
   std::vector<SortExpr> exprs;
   for (const SortKey& k : sort.keys) {
     auto e = SortExprFor(conn.dialect(), catalog, k.field);
     if (!e) return FieldInvalid("sort", "invalid", "cannot sort contacts by \"" + k.field + "\"");
     exprs.push_back(std::move(*e));
   }
-  const std::string sort_text = sort.ToString();
+  std::string sort_text = sort.ToString();
   json::array after;
   if (!cursor.empty()) {
     auto bad = [] {
@@ -777,35 +785,59 @@ Result<std::string> ScanContactPage(storage::Connection& conn, const QueryContex
       keyset = " AND (" + keyset + ")";
     }
   }
-  std::string columns, order;
+  std::string selected, order;
   for (size_t i = 0; i < exprs.size(); ++i) {
-    columns += ", " + exprs[i].sql;
+    selected += ", " + exprs[i].sql;
     order += (i ? ", " : "") + exprs[i].sql + (sort.keys[i].desc ? " DESC" : "");
   }
-  params.emplace_back(int64_t{limit} + 1);
-  std::string from =
-      fts_match ? " FROM contact_search s JOIN contacts c ON c.workspace_id = ? AND c.id = s.rowid"
-                  " WHERE contact_search MATCH ? AND "
-                : " FROM contacts c WHERE c.workspace_id = ? AND ";
-  if (!select.empty()) {
-    columns += ", ";
-    columns += select;
+  if (!columns.select.empty()) {
+    selected += ", ";
+    selected += columns.select;
   }
-  std::string sql = "SELECT c.id" + columns + from + "c.deleted_at IS NULL AND " + where + keyset +
-                    " ORDER BY " + order + " LIMIT ?";
-  const int first_selected = 1 + static_cast<int>(exprs.size());
+  std::string joins = columns.joins.empty() ? "" : " " + std::string(columns.joins);
+  std::string from =
+      fts_match ? " FROM contact_search s JOIN contacts c ON c.workspace_id = ? AND c.id = s.rowid" +
+                      joins + " WHERE contact_search MATCH ? AND "
+                : " FROM contacts c" + joins + " WHERE c.workspace_id = ? AND ";
+  ScanPlan plan;
+  plan.sql = "SELECT c.id" + selected + from + "c.deleted_at IS NULL AND " + where + keyset +
+             " ORDER BY " + order;
+  if (limit > 0) {
+    plan.sql += " LIMIT ?";
+    params.emplace_back(int64_t{limit} + 1);
+  }
+  plan.first_selected = 1 + static_cast<int>(exprs.size());
+  plan.params = std::move(params);
+  plan.exprs = std::move(exprs);
+  plan.sort_text = std::move(sort_text);
+  return plan;
+}
+
+}  // namespace
+
+Result<std::string> ScanContactPage(storage::Connection& conn, const QueryContext& ctx,
+                                    const FieldCatalog& catalog, const Node& filter,
+                                    const Sort& sort, int limit, std::string_view cursor,
+                                    const ScanColumns& columns, const PageRowFn& on_row) {
+  if (limit < 1 || limit > kMaxScanLimit) {
+    return FieldInvalid("limit", "out_of_range",
+                        "limit must be between 1 and " + std::to_string(kMaxScanLimit));
+  }
+  RALLY_ASSIGN_OR_RETURN(ScanPlan plan,
+                         PlanScan(conn, ctx, catalog, filter, sort, limit, cursor, columns));
+  const std::vector<SortExpr>& exprs = plan.exprs;
   std::string next_cursor;
   int rows = 0;
   Status row_status;
   json::array last;
-  RALLY_RETURN_IF_ERROR(conn.Query(sql, params, [&](const storage::Row& r) {
+  RALLY_RETURN_IF_ERROR(conn.Query(plan.sql, plan.params, [&](const storage::Row& r) {
     if (rows == limit) {
       // One row beyond the page: there is a next page, starting after the page's last row.
-      next_cursor = Base64Url(json::serialize(json::object{{"s", sort_text}, {"k", last}}));
+      next_cursor = Base64Url(json::serialize(json::object{{"s", plan.sort_text}, {"k", last}}));
       return false;
     }
     ++rows;
-    row_status = on_row(r, first_selected);
+    row_status = on_row(r, plan.first_selected);
     if (!row_status.ok()) return false;
     last.clear();
     for (size_t i = 0; i < exprs.size(); ++i) {
@@ -826,6 +858,19 @@ Result<std::string> ScanContactPage(storage::Connection& conn, const QueryContex
   }));
   RALLY_RETURN_IF_ERROR(row_status);
   return next_cursor;
+}
+
+Status ScanContacts(storage::Connection& conn, const QueryContext& ctx,
+                    const FieldCatalog& catalog, const Node& filter, const Sort& sort,
+                    const ScanColumns& columns, const PageRowFn& on_row) {
+  RALLY_ASSIGN_OR_RETURN(ScanPlan plan,
+                         PlanScan(conn, ctx, catalog, filter, sort, 0, "", columns));
+  Status row_status;
+  RALLY_RETURN_IF_ERROR(conn.QueryStream(plan.sql, plan.params, [&](const storage::Row& r) {
+    row_status = on_row(r, plan.first_selected);
+    return row_status.ok();
+  }));
+  return row_status;
 }
 
 Result<int64_t> CountContacts(storage::Connection& conn, const QueryContext& ctx,

@@ -8,8 +8,8 @@
 // identifiers, ^[a-z][a-z0-9_]{0,62}$).
 //
 // WHAT OTHER MODULES CAN RELY ON (saved views, bulk actions, exports): Sort/ParseSort,
-// QueryContext, ListContactIds, ScanContactPage, CountContacts and CompileWhere, with the
-// contracts below. CompileWhere gives a boolean SQL expression over the contacts row aliased
+// QueryContext, ListContactIds, ScanContactPage, ScanContacts, CountContacts and CompileWhere,
+// with the contracts below. CompileWhere gives a boolean SQL expression over the contacts row aliased
 // "c" (deleted contacts are NOT excluded by it: add "c.deleted_at IS NULL"), to select ids for
 // a bulk action inside a write transaction:
 // "SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND <sql>".
@@ -72,20 +72,37 @@ Result<IdPage> ListContactIds(storage::Connection& conn, const QueryContext& ctx
                               const FieldCatalog& catalog, const Node& filter, const Sort& sort,
                               int limit, std::string_view cursor);
 
+// What a scan reads beyond the ids: `select` is a comma-separated list of SQL expressions
+// (fixed text, no `?` placeholders; "" for none) over the contacts row "c" and the aliases of
+// `joins`, which are LEFT JOIN clauses on "c" (fixed text, no placeholders, aliases other than
+// "c" and "s"; "" for none) for columns better read by a join than by a subquery per row.
+struct ScanColumns {
+  std::string_view select;
+  std::string_view joins;
+};
+
 // ListContactIds reading more than ids, for a caller that wants each page's rows in one
-// statement (the export, importexport/export_service.h): `select` is a comma-separated list of
-// SQL expressions over the contacts row "c" (fixed text, no `?` placeholders; "" for none),
-// selected after the id (column 0) and the sort's own columns; `on_row` gets each row of the
-// page in order with the index of select's first column, and an error from it ends the scan
-// with that error. Same filter, sort, keyset and cursor as ListContactIds (a cursor from one
-// serves the other); limit may go up to kMaxScanLimit. Returns the next cursor ("" on the last
-// page). Errors: as ListContactIds, and on_row's.
+// statement: `columns.select` is selected after the id (column 0) and the sort's own columns;
+// `on_row` gets each row of the page in order with the index of select's first column, and an
+// error from it ends the scan with that error. Same filter, sort, keyset and cursor as
+// ListContactIds (a cursor from one serves the other); limit may go up to kMaxScanLimit.
+// Returns the next cursor ("" on the last page). Errors: as ListContactIds, and on_row's.
 inline constexpr int kMaxScanLimit = 100000;
 using PageRowFn = std::function<Status(const storage::Row& row, int first_selected)>;
 Result<std::string> ScanContactPage(storage::Connection& conn, const QueryContext& ctx,
                                     const FieldCatalog& catalog, const Node& filter,
                                     const Sort& sort, int limit, std::string_view cursor,
-                                    std::string_view select, const PageRowFn& on_row);
+                                    const ScanColumns& columns, const PageRowFn& on_row);
+
+// Every matching contact in `sort` order in ONE statement, streamed
+// (storage::Connection::QueryStream), for a reader of the whole result (the export,
+// importexport/export_service.h): no page boundaries for the database to seek and plan again,
+// and on PostgreSQL the rows are read while the server still produces them. Rows as
+// ScanContactPage's; an error from `on_row` ends the scan (and, on PostgreSQL, the read
+// transaction) with that error. Errors: storage errors, and on_row's.
+Status ScanContacts(storage::Connection& conn, const QueryContext& ctx,
+                    const FieldCatalog& catalog, const Node& filter, const Sort& sort,
+                    const ScanColumns& columns, const PageRowFn& on_row);
 
 // How many non-deleted contacts match `filter`. Errors: storage errors.
 Result<int64_t> CountContacts(storage::Connection& conn, const QueryContext& ctx,

@@ -79,6 +79,16 @@ class Connection {
   // Runs one statement and streams its rows to `fn`. Errors as Execute.
   virtual Status Query(std::string_view sql, Params params, const RowFn& fn) = 0;
 
+  // Query for one statement that reads a large result (an export of every contact): `fn` gets
+  // rows while the database still produces them, never the whole result at once. SQLite's
+  // Query already steps row by row; PostgreSQL's delivers a result once complete, so there the
+  // statement runs unprepared in libpq's single-row mode, without JIT compilation (which
+  // delays the first row). When `fn` stops early the statement is canceled, and on PostgreSQL
+  // the transaction with it: end the Read after that.
+  virtual Status QueryStream(std::string_view sql, Params params, const RowFn& fn) {
+    return Query(sql, params, fn);
+  }
+
   // Conveniences over Query.
   Result<int64_t> Execute(std::string_view sql, std::initializer_list<Value> params) {
     return Execute(sql, Params(params.begin(), params.size()));

@@ -12,9 +12,9 @@
 //   sorted SORT | FILTER => EMAILS these, in this order
 //   error FILTER => CODE           the filter is refused with this detail code
 // Every match/json/sorted case is also paged two at a time through the cursors (the pages must
-// concatenate to the full list; also through query::ScanContactPage) and counted (the count must
-// equal the list's length), with SQL and through the in-memory count index, and its filter is
-// round-tripped text -> JSON -> text.
+// concatenate to the full list; also through query::ScanContactPage), read whole through
+// query::ScanContacts, and counted (the count must equal the list's length), with SQL and
+// through the in-memory count index, and its filter is round-tripped text -> JSON -> text.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -105,7 +105,8 @@ class QueryCasesTest : public testing::ContactsTest {
       for (int i = 0; i < 100; ++i) {
         RALLY_ASSIGN_OR_RETURN(
             cursor, query::ScanContactPage(conn, ctx, catalog, *node, sort, 2, cursor,
-                                           "c.email, c.id", [&](const storage::Row& r, int first) {
+                                           {.select = "c.email, c.id"},
+                                           [&](const storage::Row& r, int first) {
                                              EXPECT_EQ(r.Int(first + 1), r.Int(0)) << where;
                                              scanned.emplace_back(r.Text(first));
                                              return Status::Ok();
@@ -116,6 +117,26 @@ class QueryCasesTest : public testing::ContactsTest {
     });
     ASSERT_TRUE(scan.ok()) << where << ": " << scan.ToString();
     EXPECT_EQ(scanned, got) << where << " (ScanContactPage by 2)";
+
+    // query::ScanContacts (the export's reader): the whole list in one streamed statement, with
+    // a join that must neither add nor drop rows.
+    std::vector<std::string> streamed;
+    scan = db_->Read([&](storage::Connection& conn) -> Status {
+      RALLY_ASSIGN_OR_RETURN(query::FieldCatalog catalog, query::LoadFieldCatalog(conn, kWs));
+      RALLY_ASSIGN_OR_RETURN(query::Sort sort, query::ParseSort(req.sort, catalog));
+      return query::ScanContacts(
+          conn, ctx, catalog, *node, sort,
+          {.select = "c.email, eu.id, c.owner_id",
+           .joins = "LEFT JOIN users eu ON eu.workspace_id = c.workspace_id AND "
+                    "eu.id = c.owner_id"},
+          [&](const storage::Row& r, int first) {
+            EXPECT_EQ(r.Int(first + 1), r.Int(first + 2)) << where;
+            streamed.emplace_back(r.Text(first));
+            return Status::Ok();
+          });
+    });
+    ASSERT_TRUE(scan.ok()) << where << ": " << scan.ToString();
+    EXPECT_EQ(streamed, got) << where << " (ScanContacts)";
   }
 
   void RunFile(const std::filesystem::path& path) {
