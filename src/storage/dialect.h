@@ -56,6 +56,8 @@ Status SerializeTransaction(Transaction& tx, int64_t key);
 // REQUIRES: the schema is at version 8 or later (SQLite).
 // Errors: those of Connection::Execute.
 Status IndexQueuedSearch(Transaction& tx);
+// Its SQLite statements, in order (for tests of their query plans).
+std::span<const std::string_view> IndexQueuedSearchStatements();
 
 // Isolation of a write transaction on PostgreSQL (SQLite's single writer is serializable
 // anyway, so both are no-ops there). Writes run REPEATABLE READ by default: one snapshot, and a
