@@ -185,43 +185,45 @@ void AddViewsCommands(CLI::App& app, CliContext& ctx, int& exit_code) {
   });
 
   auto ref = std::make_shared<std::string>();
-  auto find = [&ctx](Id ws, const segments::Viewer& viewer, const std::string& r) -> Result<segments::ShownView> {
+  // What show and delete start from: the acting user as a viewer, and the view `ref` names by
+  // id, or by name among the views that viewer sees.
+  struct Resolved {
+    segments::Viewer viewer;
+    segments::ShownView view;
+  };
+  auto resolve = [&ctx, user, ref]() -> Result<Resolved> {
+    RALLY_ASSIGN_OR_RETURN(Id ws, ctx.WorkspaceId());
+    RALLY_ASSIGN_OR_RETURN(segments::Viewer viewer, ViewerFor(ctx, ws, *user));
     RALLY_ASSIGN_OR_RETURN(app::Services * s, ctx.Services());
-    if (auto id = ParseId(r)) return s->views->Get(viewer, *id);
-    // By name, among the views this viewer sees.
+    if (auto id = ParseId(*ref)) {
+      RALLY_ASSIGN_OR_RETURN(segments::ShownView v, s->views->Get(viewer, *id));
+      return Resolved{viewer, std::move(v)};
+    }
     RALLY_ASSIGN_OR_RETURN(auto views, s->views->List(viewer));
     for (auto& v : views)
-      if (CaseFold(v.view.name) == CaseFold(r)) return std::move(v);
-    (void)ws;
-    return NotFound("no view " + r);
+      if (CaseFold(v.view.name) == CaseFold(*ref)) return Resolved{viewer, std::move(v)};
+    return NotFound("no view " + *ref);
   };
   CLI::App* show = cmd->add_subcommand("show", "Show a view by id or name");
   add_user(show);
   show->add_option("view", *ref, "View id or name")->required();
-  show->callback([&ctx, &exit_code, user, ref, find] {
-    auto ws = ctx.WorkspaceId();
-    if (!ws.ok()) { exit_code = Fail(ws.status()); return; }
-    auto viewer = ViewerFor(ctx, *ws, *user);
-    if (!viewer.ok()) { exit_code = Fail(viewer.status()); return; }
-    auto v = find(*ws, *viewer, *ref);
-    if (!v.ok()) { exit_code = Fail(v.status()); return; }
-    PrintView(ctx, *v);
+  show->callback([&ctx, &exit_code, resolve] {
+    auto r = resolve();
+    if (!r.ok()) { exit_code = Fail(r.status()); return; }
+    PrintView(ctx, r->view);
   });
 
   CLI::App* del = cmd->add_subcommand("delete", "Delete a view by id or name");
   add_user(del);
   del->add_option("view", *ref, "View id or name")->required();
-  del->callback([&ctx, &exit_code, user, ref, find] {
-    auto ws = ctx.WorkspaceId();
-    if (!ws.ok()) { exit_code = Fail(ws.status()); return; }
-    auto viewer = ViewerFor(ctx, *ws, *user);
-    if (!viewer.ok()) { exit_code = Fail(viewer.status()); return; }
-    auto v = find(*ws, *viewer, *ref);
-    if (!v.ok()) { exit_code = Fail(v.status()); return; }
-    Status s = (*ctx.Services())->views->Delete(*viewer, v->view.id);
+  del->callback([&ctx, &exit_code, resolve] {
+    auto r = resolve();
+    if (!r.ok()) { exit_code = Fail(r.status()); return; }
+    const segments::SavedView& v = r->view.view;
+    Status s = (*ctx.Services())->views->Delete(r->viewer, v.id);
     if (!s.ok()) { exit_code = Fail(s); return; }
-    if (ctx.options().json) ctx.PrintJson(json::object{{"deleted", IdToString(v->view.id)}});
-    else std::printf("deleted view %s \"%s\"\n", IdToString(v->view.id).c_str(), v->view.name.c_str());
+    if (ctx.options().json) ctx.PrintJson(json::object{{"deleted", IdToString(v.id)}});
+    else std::printf("deleted view %s \"%s\"\n", IdToString(v.id).c_str(), v.name.c_str());
   });
 }
 
