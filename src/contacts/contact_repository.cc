@@ -652,19 +652,31 @@ Status ContactRepository::Purge(storage::Transaction& tx, Id ws, Id id) {
 
 Result<std::vector<TagRef>> ContactRepository::FindTagsByNorm(storage::Connection& c, Id ws,
                                                               std::span<const std::string> norms) {
+  std::vector<TagRef> out;
+  auto add = [&](const storage::Row& r) {
+    out.push_back(TagRef{r.Int(0), std::string(r.Text(1)), std::string(r.Text(2))});
+    return true;
+  };
+  if (c.dialect() == storage::Dialect::kSqlite) {
+    // An embedded database answers a lookup by key in about a microsecond, where the set-based
+    // statement below builds a temporary table per call: that cost a single create 8% of the
+    // SQLite writer thread's time. Over a network, one statement for all is what counts.
+    for (const std::string& n : norms) {
+      RALLY_RETURN_IF_ERROR(c.Query(
+          "SELECT id, name, name_norm FROM tags WHERE workspace_id = ? AND name_norm = ?",
+          {ws, n}, add));
+    }
+    return out;
+  }
   storage::Rows rows(kKeyColumn);
   rows.Reserve(norms.size());
   for (const std::string& n : norms) rows.Push(n);
   storage::Value params[] = {ws};
-  std::vector<TagRef> out;
   RALLY_RETURN_IF_ERROR(storage::QueryRows(
       c,
       "SELECT id, name, name_norm FROM tags WHERE workspace_id = ? AND name_norm IN "
       "(SELECT v.key FROM {rows})",
-      params, rows, [&](const storage::Row& r) {
-        out.push_back(TagRef{r.Int(0), std::string(r.Text(1)), std::string(r.Text(2))});
-        return true;
-      }));
+      params, rows, add));
   return out;
 }
 

@@ -18,9 +18,7 @@ std::optional<std::string> NormOf(const fields::CustomField& f, const json::obje
 }  // namespace
 
 Result<std::vector<fields::CustomField>> ListUniqueFields(storage::Connection& c, Id ws) {
-  RALLY_ASSIGN_OR_RETURN(auto all, fields::ListCustomFields(c, ws));
-  std::erase_if(all, [](const fields::CustomField& f) { return !f.unique; });
-  return all;
+  return fields::ListUniqueCustomFields(c, ws);
 }
 
 Result<std::unordered_map<std::string, EmailHolder>> FindUniqueHolders(

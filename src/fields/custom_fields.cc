@@ -181,6 +181,20 @@ Result<std::vector<CustomField>> ListCustomFields(storage::Connection& conn, Id 
   return out;
 }
 
+Result<std::vector<CustomField>> ListUniqueCustomFields(storage::Connection& conn,
+                                                        Id workspace_id) {
+  // The contacts write path asks on every write that touches custom values; most workspaces
+  // have no unique field, and then this reads no row.
+  static const std::string sql = std::string(kSelectColumns) +
+                                 "WHERE workspace_id = ? AND is_unique <> 0 ORDER BY position, id";
+  std::vector<CustomField> out;
+  RALLY_RETURN_IF_ERROR(conn.Query(sql, {workspace_id}, [&](const storage::Row& r) {
+    out.push_back(FromRow(r));
+    return true;
+  }));
+  return out;
+}
+
 Status DeleteCustomFieldDefinition(storage::Transaction& tx, Id workspace_id, Id id) {
   RALLY_ASSIGN_OR_RETURN(int64_t n, tx.Execute("DELETE FROM custom_fields WHERE workspace_id = ? AND id = ?",
                                                {workspace_id, id}));
