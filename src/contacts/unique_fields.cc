@@ -17,10 +17,6 @@ std::optional<std::string> NormOf(const fields::CustomField& f, const json::obje
 
 }  // namespace
 
-Result<std::vector<fields::CustomField>> ListUniqueFields(storage::Connection& c, Id ws) {
-  return fields::ListUniqueCustomFields(c, ws);
-}
-
 Result<std::unordered_map<std::string, EmailHolder>> FindUniqueHolders(
     storage::Connection& c, Id ws, Id field_id, std::span<const std::string> norms) {
   storage::Rows rows(kNormColumn);
@@ -108,7 +104,7 @@ Result<const std::vector<fields::CustomField>*> UniqueValues::Fields(storage::Tr
           tx.QueryInt("SELECT settings_version FROM workspaces WHERE id = ? FOR SHARE", params)
               .status());
     }
-    RALLY_ASSIGN_OR_RETURN(auto list, ListUniqueFields(tx, ws));
+    RALLY_ASSIGN_OR_RETURN(auto list, fields::ListUniqueCustomFields(tx, ws));
     fields_ = std::move(list);
   }
   return &*fields_;

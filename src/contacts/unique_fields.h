@@ -26,9 +26,6 @@
 
 namespace rally::contacts {
 
-// The workspace's unique custom fields, in definition order. Errors: storage errors.
-Result<std::vector<fields::CustomField>> ListUniqueFields(storage::Connection& c, Id ws);
-
 // Which contacts (deleted ones included) hold `norms` (fields::UniqueValueNorm) of the field.
 // Errors: storage errors.
 Result<std::unordered_map<std::string, EmailHolder>> FindUniqueHolders(

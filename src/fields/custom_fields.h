@@ -50,7 +50,7 @@ bool CanBeUnique(FieldType type);
 
 // Repository functions take the connection of the caller's transaction.
 Result<std::vector<CustomField>> ListCustomFields(storage::Connection& conn, Id workspace_id);
-// The same, only the fields marked unique.
+// The same, only the fields marked unique (in definition order).
 Result<std::vector<CustomField>> ListUniqueCustomFields(storage::Connection& conn,
                                                         Id workspace_id);
 // Deletes the definition row only. Errors: not_found. REQUIRES: called by ContactService.
