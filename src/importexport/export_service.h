@@ -133,7 +133,9 @@ class XlsxSink final : public ExportSink {
 using ExportProgressFn = std::function<bool(int64_t rows, int64_t total)>;
 
 struct ExportServiceOptions {
-  int page_size = 1000;                             // rows between progress reports, >= 1
+  // Rows per page (>= 1): after each page, the sink's EndPage (a CSV chunk goes out) and a
+  // progress report.
+  int page_size = 1000;
   int max_streams = 2;                              // streamed exports running at once
   size_t queue_chunks = 8;                          // chunks a stream may hold ahead of its client
   std::chrono::milliseconds stall_timeout{60'000};  // a full queue longer than this cancels
