@@ -185,10 +185,7 @@ class PgConn final : public Connection {
     RALLY_RETURN_IF_ERROR(text_params_.Set(params));
     int expected = 0;
     std::string text = RewritePlaceholdersForPostgres(sql, &expected);
-    if (static_cast<size_t>(expected) != params.size()) {
-      return Internal("statement takes " + std::to_string(expected) + " parameters, got " +
-                      std::to_string(params.size()));
-    }
+    RALLY_RETURN_IF_ERROR(CheckParamCount(expected, params));
     RALLY_RETURN_IF_ERROR(SendPendingBegin());
     // Without JIT: compiling a million-row export's plan delays its first row by ~200 ms (the
     // first byte of a download) and gained nothing over the whole (7.33 s against 7.36 s).
@@ -282,6 +279,12 @@ class PgConn final : public Connection {
     return s;
   }
 
+  static Status CheckParamCount(int expected, Params params) {
+    if (static_cast<size_t>(expected) == params.size()) return Status::Ok();
+    return Internal("statement takes " + std::to_string(expected) + " parameters, got " +
+                    std::to_string(params.size()));
+  }
+
   // Collects the answer to a command sent without waiting (a read's ROLLBACK).
   Status CollectPendingAnswer() {
     if (!pending_answer_) return Status::Ok();
@@ -363,10 +366,7 @@ class PgConn final : public Connection {
       new_name = "r" + std::to_string(++statement_counter_);
       name = &new_name;
     }
-    if (static_cast<size_t>(expected) != params.size()) {
-      return Internal("statement takes " + std::to_string(expected) + " parameters, got " +
-                      std::to_string(params.size()));
-    }
+    RALLY_RETURN_IF_ERROR(CheckParamCount(expected, params));
     int nparams = static_cast<int>(params.size());
 
     if (pending_begin_ == nullptr && it != cache_.end()) {
