@@ -27,6 +27,7 @@
 #include "auth/auth_service.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "importexport/export_jobs.h"
 #include "contacts/contact_service.h"
 #include "http/router.h"
@@ -129,6 +130,7 @@ Result<uint16_t> RallyServer::Start() {
   services_->job_runner->Start();
 
   impl_->maintenance = std::thread([this] {
+    SetThreadName("rally-maint");
     std::unique_lock lock(impl_->mu);
     while (!impl_->stopping) {
       lock.unlock();

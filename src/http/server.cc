@@ -26,6 +26,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "http/metrics.h"
 #include "http/worker_pool.h"
 
@@ -252,7 +253,10 @@ Result<uint16_t> Server::Impl::Start() {
     std::lock_guard lock(mu);
     state = State::kRunning;
   }
-  for (int i = 0; i < io_count; ++i) io_threads.emplace_back([this] { ioc->run(); });
+  for (int i = 0; i < io_count; ++i) io_threads.emplace_back([this] {
+      SetThreadName("rally-io");
+      ioc->run();
+    });
   return port;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/blocking.h"
+#include "base/thread_name.h"
 
 namespace rally::http::internal {
 
@@ -26,13 +27,17 @@ WorkerPool::WorkerPool(int threads, int target)
   threads_.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
+      SetThreadName("rally-worker");
       Observer observer(*this);
       SetBlockingObserver(&observer);
       WorkerLoop();
       SetBlockingObserver(nullptr);
     });
   }
-  monitor_ = std::thread([this] { MonitorLoop(); });
+  monitor_ = std::thread([this] {
+    SetThreadName("rally-pool-mon");
+    MonitorLoop();
+  });
 }
 
 WorkerPool::~WorkerPool() { Join(); }

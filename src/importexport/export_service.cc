@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "base/thread_name.h"
 #include "contacts/contact.h"
 #include "fields/builtin_fields.h"
 #include "fields/custom_fields.h"
@@ -627,6 +628,7 @@ Result<std::shared_ptr<ExportStream>> ExportService::Stream(const query::QueryCo
   state->cap = std::max<size_t>(1, options_.queue_chunks);
   state->stall = options_.stall_timeout;
   std::thread([this, state, ctx, request, format, csv] {
+    SetThreadName("rally-export");
     auto progress = [&](int64_t rows, int64_t) {
       state->rows.store(rows);
       return !state->Canceled() && !closing_.load();

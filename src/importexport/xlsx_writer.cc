@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "base/thread_name.h"
 
 namespace rally::importexport {
 namespace {
@@ -180,7 +181,10 @@ class ZipPipe {
     zip_ = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
     if (zip_ == nullptr) return Unavailable("cannot create the workbook " + path);
     level_ = level;
-    worker_ = std::thread([this] { Work(); });
+    worker_ = std::thread([this] {
+      SetThreadName("rally-xlsx");
+      Work();
+    });
     return Status::Ok();
   }
 

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 
 namespace rally::jobs {
 namespace {
@@ -47,8 +48,14 @@ void Runner::Start() {
     }
     cv_.notify_all();
   });
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-  heartbeat_ = std::thread([this] { HeartbeatLoop(); });
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] {
+      SetThreadName("rally-job");
+      WorkerLoop();
+    });
+  heartbeat_ = std::thread([this] {
+    SetThreadName("rally-job-hb");
+    HeartbeatLoop();
+  });
 }
 
 void Runner::Stop() {

@@ -18,6 +18,7 @@
 
 #include "base/blocking.h"
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "storage/dialect.h"
 
 namespace rally::storage {
@@ -272,9 +273,15 @@ class SqliteDatabase final : public Database {
       // Replaces SQLite's automatic checkpoint on the writer (sqlite3_wal_autocheckpoint is
       // itself a WAL hook).
       sqlite3_wal_hook(writer_conn_->handle(), &SqliteDatabase::WalHook, this);
-      checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+      checkpoint_thread_ = std::thread([this] {
+        SetThreadName("rally-ckpt");
+        CheckpointLoop();
+      });
     }
-    writer_thread_ = std::thread([this] { WriterLoop(); });
+    writer_thread_ = std::thread([this] {
+      SetThreadName("rally-writer");
+      WriterLoop();
+    });
   }
   ~SqliteDatabase() override { Close(); }
 
