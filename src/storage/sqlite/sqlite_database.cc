@@ -25,14 +25,19 @@ namespace rally::storage {
 namespace {
 
 constexpr size_t kMaxGroup = 512;  // write requests committed together at most
-// WAL size (pages) from which the checkpointer thread copies the WAL back into the database
-// (SQLite's own automatic checkpoint starts at 1000 pages too, but on the committing thread),
-// and the size from which the writer does it itself because the checkpointer fell behind.
-// (4000 pages cost the checkpointer about a quarter less CPU per single create in bench/api, as
-// hot pages are copied once per checkpoint, but let the WAL outgrow tests/storage's 20 MB bound
-// on a busy machine; 2000 still failed it now and then.)
+// WAL pages not yet in the database from which the checkpointer thread copies them back (SQLite's
+// own automatic checkpoint starts at 1000 pages too, but on the committing thread). (4000 pages
+// cost the checkpointer about a quarter less CPU per single create in bench/api, as hot pages
+// are copied once per checkpoint, but let the WAL outgrow tests/storage's 20 MB bound on a busy
+// machine; 2000 still failed it now and then.)
 constexpr int kCheckpointPages = 1000;
-constexpr int kInlineCheckpointPages = 16000;
+// After a background round, the writer copies the frames committed meanwhile itself when no write
+// waits and they are at most this many (or writes come one at a time), so that the WAL can start
+// over (WalHook).
+constexpr int kTailCheckpointPages = 200;
+// WAL size (pages, 4 KB each: 256 MB) from which the writer copies the tail anyway: under writes
+// that never pause, the one pause per this many pages that bounds the WAL.
+constexpr int kMaxWalPages = 65536;
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -257,6 +262,9 @@ Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, const Open
   // Readers map the file (pages shared through the OS page cache instead of copied into each
   // connection's own cache).
   if (!writer) pragmas += "PRAGMA query_only=1; PRAGMA mmap_size=268435456;";
+  // A WAL that grew under a burst of writes (up to kMaxWalPages) is cut back to 64 MB when it
+  // starts over, instead of keeping its high-water size on disk.
+  if (writer) pragmas += "PRAGMA journal_size_limit=67108864;";
   RALLY_RETURN_IF_ERROR(conn->ExecScript(pragmas));
   return conn;
 }
@@ -377,21 +385,46 @@ class SqliteDatabase final : public Database {
   }
 
   // Called by SQLite on the writer thread after each commit, with the WAL's size in pages.
+  //
+  // SQLite starts the WAL over from its first frame only in a write transaction that began when
+  // every frame was in the database. Background rounds alone never get there under steady
+  // writes (the writer appends while they copy): the WAL grew until the writer checkpointed at
+  // every commit, a 70 MB WAL and 20 ms commits under bench/api's POSTs. So the checkpointer
+  // copies the bulk, and the writer copies what was committed during the round when that is
+  // little (or when the WAL reached kMaxWalPages), after which its next transaction restarts
+  // the WAL. Copying means syncing the WAL first and the database after, a pause of a few ms
+  // however small the tail: the writer takes it when no write is waiting and the tail is small
+  // or the load light, and otherwise only once per kMaxWalPages.
   static int WalHook(void* self, sqlite3* db, const char* /*schema*/, int pages) {
-    if (pages < kCheckpointPages) return SQLITE_OK;
     auto* d = static_cast<SqliteDatabase*>(self);
-    if (pages >= kInlineCheckpointPages) {
-      // The checkpointer cannot keep up: keep the WAL bounded as SQLite would by itself.
-      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-      return SQLITE_OK;
-    }
     {
       std::lock_guard lock(d->checkpoint_mu_);
-      if (d->checkpoint_wanted_) return SQLITE_OK;
-      d->checkpoint_wanted_ = true;
+      if (pages < d->wal_pages_) d->checkpoint_backfilled_ = 0;  // the WAL started over
+      d->wal_pages_ = pages;
+      // While a round runs, an inline checkpoint would only meet its lock (SQLITE_BUSY).
+      if (d->checkpoint_wanted_ || d->checkpoint_running_) return SQLITE_OK;
+      int pending = pages - d->checkpoint_backfilled_;
+      bool after_round = d->checkpoint_backfilled_ > 0;
+      // Writes that come one at a time (an import's batches, a single user) pause nobody else.
+      bool quiet = (d->mean_group_size_ < 1.5 || pending <= kTailCheckpointPages) &&
+                   d->NoWriteWaiting();
+      if (after_round && (quiet || pages >= kMaxWalPages)) {
+        d->checkpoint_backfilled_ = 0;  // copied just below
+      } else {
+        // Right after a round the checkpointer chases the writer, so the tail shrinks.
+        if (!after_round && pending < kCheckpointPages) return SQLITE_OK;
+        d->checkpoint_wanted_ = true;
+        d->checkpoint_cv_.notify_one();
+        return SQLITE_OK;
+      }
     }
-    d->checkpoint_cv_.notify_one();
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
+  }
+
+  bool NoWriteWaiting() {
+    std::lock_guard lock(write_mu_);
+    return queue_.empty();
   }
 
   // PASSIVE checkpoints on their own connection: they copy WAL frames into the database (and
@@ -403,13 +436,17 @@ class SqliteDatabase final : public Database {
       checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || checkpoint_stop_; });
       if (checkpoint_stop_) return;
       checkpoint_wanted_ = false;
+      checkpoint_running_ = true;
       lock.unlock();
+      int copied = 0;
       int rc = sqlite3_wal_checkpoint_v2(checkpoint_conn_->handle(), nullptr,
-                                         SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+                                         SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
       if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
         log::Warn("background checkpoint failed: " + std::string(sqlite3_errstr(rc)));
       }
       lock.lock();
+      checkpoint_running_ = false;
+      checkpoint_backfilled_ = rc == SQLITE_OK ? copied : 0;
     }
   }
 
@@ -478,6 +515,7 @@ class SqliteDatabase final : public Database {
     // transaction, so no reader sees a contact before it is searchable; outside every caller's
     // savepoint, so FTS5 writes one segment per group, not one per caller.
     Status commit = IndexSearchQueue(conn);
+    mean_group_size_ += (static_cast<double>(group.size()) - mean_group_size_) / 8;
     if (commit.ok()) commit = conn.Exec("COMMIT");
     if (!commit.ok()) {
       conn.Exec("ROLLBACK").IgnoreError();
@@ -510,6 +548,7 @@ class SqliteDatabase final : public Database {
 
   std::unique_ptr<SqliteConn> writer_conn_;
   bool search_queue_exists_ = false;  // used only by the writer thread
+  double mean_group_size_ = 1;        // moving average of writes per group (writer thread only)
   std::vector<std::unique_ptr<SqliteConn>> readers_;
 
   std::mutex read_mu_;
@@ -525,8 +564,12 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<SqliteConn> checkpoint_conn_;  // used only by checkpoint_thread_
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
-  bool checkpoint_wanted_ = false;  // guarded by checkpoint_mu_
-  bool checkpoint_stop_ = false;    // guarded by checkpoint_mu_
+  // All guarded by checkpoint_mu_.
+  bool checkpoint_wanted_ = false;   // the writer asks for a background round
+  bool checkpoint_running_ = false;  // a background round is copying
+  int checkpoint_backfilled_ = 0;    // WAL frames in the database after the last background round
+  int wal_pages_ = 0;                // the WAL's size at the last commit
+  bool checkpoint_stop_ = false;
   std::thread checkpoint_thread_;
 };
 
