@@ -1,5 +1,6 @@
 #include "storage/dialect.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace rally::storage {
@@ -10,6 +11,8 @@ constexpr std::string_view kRowsToken = "{rows}";
 // 32766 since 3.32). Larger chunks gain little: SQLite's per-row work dominates by then.
 constexpr size_t kSqliteMaxChunkRows = 256;
 constexpr size_t kSqliteMaxParams = 32000;
+// FTS5 merge work asked for per commit that indexed anything (IndexQueuedSearch).
+constexpr int64_t kMinMergePages = 16;
 
 std::string_view PostgresArrayType(ColumnType t) {
   switch (t) {
@@ -140,9 +143,19 @@ std::span<const std::string_view> IndexQueuedSearchStatements() {
 
 Status IndexQueuedSearch(Transaction& tx) {
   if (tx.dialect() != Dialect::kSqlite) return Status::Ok();
-  for (std::string_view sql : IndexQueuedSearchStatements())
-    RALLY_RETURN_IF_ERROR(tx.Execute(sql).status());
-  return Status::Ok();
+  auto statements = IndexQueuedSearchStatements();
+  int64_t indexed = 0;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    RALLY_ASSIGN_OR_RETURN(int64_t n, tx.Execute(statements[i]));
+    if (i == 1) indexed = n;
+  }
+  if (indexed == 0) return Status::Ok();
+  // Migration 0012 turned FTS5's automerge off: its merging, a page or so per document indexed
+  // (more than FTS5's own average of about one page per leaf page per level), a little on every
+  // commit rather than a large chunk now and then.
+  int64_t pages = std::max<int64_t>(kMinMergePages, indexed);
+  return tx.Execute("INSERT INTO contact_search (contact_search, rank) VALUES ('merge', ?)", {pages})
+      .status();
 }
 
 Status UseSerializable(Transaction& tx) {

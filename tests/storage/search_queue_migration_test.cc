@@ -181,5 +181,26 @@ TEST_F(SqliteSearchQueueMigrationTest, IndexingReadsTheQueueNotEveryContactAfter
   EXPECT_EQ(Search("jose"), (std::set<int64_t>{101}));
 }
 
+TEST_F(SqliteSearchQueueMigrationTest, SmallCommitsKeepTheIndexMergedAsTheyGo) {
+  // Migration 0012 turns FTS5's automerge off; IndexQueuedSearch merges a little per commit.
+  // Without that the index would pile up segments (one per commit) until FTS5's crisis merge,
+  // 16 to a level, and every search would read them all.
+  auto applied = Migrate(*db_);
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  Exec(kSeed);
+  for (int i = 0; i < 1500; ++i) {
+    std::string id = std::to_string(10'000 + i);
+    Exec("INSERT INTO contacts (workspace_id, id, email, email_norm, first_name, last_name, "
+         "lifecycle_stage, lead_score, created_at, updated_at) VALUES (1, " + id + ", 'p" + id +
+         "@example.com', 'p" + id + "@example.com', 'Pat" + id + "', 'Lee" + id + "', 0, 0, 0, 0)");
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contact_search_config WHERE k = 'automerge' AND v = 0"), 1);
+  int64_t segments = Count("SELECT COUNT(DISTINCT segid) FROM contact_search_idx");
+  EXPECT_LE(segments, 12) << "segments after 1500 one-contact commits";
+  EXPECT_EQ(Search("pat10777"), (std::set<int64_t>{10'777}));
+  EXPECT_EQ(Search("lee1149*").size(), 10u);  // 11490 to 11499
+  EXPECT_EQ(Search("jose"), (std::set<int64_t>{101}));
+}
+
 }  // namespace
 }  // namespace rally::storage

@@ -1,0 +1,3 @@
+-- Nothing to do on PostgreSQL: SQLite's 0012 changes how its FTS5 search index merges
+-- segments. The number is kept so both dialects stay at the same schema version (rally copy
+-- requires it).
