@@ -35,6 +35,7 @@ constexpr int kCheckpointPages = 1000;
 // waits and they are at most this many (or writes come one at a time), so that the WAL can start
 // over (WalHook).
 constexpr int kTailCheckpointPages = 200;
+constexpr int kLoneWriterWalPages = 2048;
 // WAL size (pages, 4 KB each: 256 MB) from which the writer copies the tail anyway: under writes
 // that never pause, the one pause per this many pages that bounds the WAL. The file keeps its
 // high-water size, as SQLite's does by default: overwriting it is cheaper than appending (each
@@ -415,9 +416,11 @@ class SqliteDatabase final : public Database {
       if (d->checkpoint_wanted_ || d->checkpoint_running_) return SQLITE_OK;
       int pending = pages - d->checkpoint_backfilled_;
       bool after_round = d->checkpoint_backfilled_ > 0;
-      // Writes that come one at a time (an import's batches, a single user) pause nobody else.
-      bool quiet = (d->mean_group_size_ < 1.5 || pending <= kTailCheckpointPages) &&
-                   d->NoWriteWaiting();
+      // Writes that come one at a time (an import's batches, a single user) pause nobody else;
+      // the tail is copied once per kLoneWriterWalPages, not after every round, as the writer
+      // copying it is time taken from the writes while the checkpointer copies alongside them.
+      bool lone = d->mean_group_size_ < 1.5 && pages >= kLoneWriterWalPages;
+      bool quiet = (lone || pending <= kTailCheckpointPages) && d->NoWriteWaiting();
       if (after_round && (quiet || pages >= kMaxWalPages)) {
         d->checkpoint_backfilled_ = 0;  // copied just below
       } else {
