@@ -577,20 +577,6 @@ Status ContactRepository::ReplaceEmails(storage::Transaction& tx, Id ws, Id cont
   return Status::Ok();
 }
 
-Status ContactRepository::AddTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id) {
-  return tx.Execute("INSERT INTO contact_tags (workspace_id, contact_id, tag_id) VALUES (?, ?, ?) "
-                    "ON CONFLICT DO NOTHING",
-                    {ws, contact_id, tag_id})
-      .status();
-}
-
-Status ContactRepository::RemoveTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id) {
-  return tx.Execute(
-               "DELETE FROM contact_tags WHERE workspace_id = ? AND contact_id = ? AND tag_id = ?",
-               {ws, contact_id, tag_id})
-      .status();
-}
-
 Status ContactRepository::SetDeletedAt(storage::Transaction& tx, Id ws, Id id,
                                        std::optional<Micros> at) {
   return tx.Execute("UPDATE contacts SET deleted_at = ? WHERE workspace_id = ? AND id = ?",

@@ -83,8 +83,6 @@ class ContactRepository {
   // Errors: already_exists when one is held by another contact.
   static Status ReplaceEmails(storage::Transaction& tx, Id ws, Id contact_id,
                               std::span<const EmailRow> emails, bool had_rows);
-  static Status AddTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id);
-  static Status RemoveTag(storage::Transaction& tx, Id ws, Id contact_id, Id tag_id);
 
   // --- Multi-row writes (the batch path): one statement per table for any number of rows
   // (storage::ExecuteRows). Rows of one call belong to workspace `ws`. ---

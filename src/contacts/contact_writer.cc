@@ -327,14 +327,20 @@ Status ContactWriter::WriteNow(const Contact* before, const Contact& after, cons
     RALLY_RETURN_IF_ERROR(ContactRepository::ReplaceEmails(tx_, ws_, after.id, new_rows,
                                                            before != nullptr));
   }
+  // One statement per kind of change, not one per tag.
+  auto assignments = [&](std::span<const TagRef> tags) {
+    std::vector<ContactRepository::TagAssignment> out;
+    out.reserve(tags.size());
+    for (const TagRef& t : tags) out.push_back({after.id, t.id});
+    return out;
+  };
   if (before) {
-    for (const TagRef& t : diff.tags_added)
-      RALLY_RETURN_IF_ERROR(ContactRepository::AddTag(tx_, ws_, after.id, t.id));
-    for (const TagRef& t : diff.tags_removed)
-      RALLY_RETURN_IF_ERROR(ContactRepository::RemoveTag(tx_, ws_, after.id, t.id));
-  } else {
-    for (const TagRef& t : after.tags)
-      RALLY_RETURN_IF_ERROR(ContactRepository::AddTag(tx_, ws_, after.id, t.id));
+    if (!diff.tags_removed.empty())
+      RALLY_RETURN_IF_ERROR(ContactRepository::RemoveTags(tx_, ws_, assignments(diff.tags_removed)));
+    if (!diff.tags_added.empty())
+      RALLY_RETURN_IF_ERROR(ContactRepository::AddTags(tx_, ws_, assignments(diff.tags_added)));
+  } else if (!after.tags.empty()) {
+    RALLY_RETURN_IF_ERROR(ContactRepository::AddTagsToNew(tx_, ws_, assignments(after.tags)));
   }
   std::vector<timeline::Activity> activities;
   RecordWrite(before, after, diff, actor_, now_, activities, events_);
