@@ -1,48 +1,11 @@
 #include "contacts/contact_repository.h"
 
-#include <algorithm>
 #include <array>
 
-#include "base/strings.h"
 #include "storage/dialect.h"
 
 namespace rally::contacts {
 namespace {
-
-// --- Sorting ---
-
-struct SortField {
-  std::string_view name;
-  std::string_view expr;  // over the contacts row aliased "c"
-  bool text;
-};
-constexpr SortField kSortFields[] = {
-    {"id", "c.id", false},
-    {"email", "c.email_norm", true},
-    {"first_name", "LOWER(COALESCE(c.first_name, ''))", true},
-    {"last_name", "LOWER(COALESCE(c.last_name, ''))", true},
-    {"title", "LOWER(COALESCE(c.title, ''))", true},
-    {"department", "LOWER(COALESCE(c.department, ''))", true},
-    {"city", "LOWER(COALESCE(c.city, ''))", true},
-    {"state", "LOWER(COALESCE(c.state, ''))", true},
-    {"postal_code", "LOWER(COALESCE(c.postal_code, ''))", true},
-    {"country", "LOWER(COALESCE(c.country, ''))", true},
-    {"lead_source", "LOWER(COALESCE(c.lead_source, ''))", true},
-    {"lead_score", "c.lead_score", false},
-    {"lifecycle_stage", "c.lifecycle_stage", false},
-    {"created_at", "c.created_at", false},
-    {"updated_at", "c.updated_at", false},
-    {"last_activity_at", "COALESCE(c.last_activity_at, 0)", false},
-};
-constexpr size_t kMaxSortKeys = 3;
-
-const SortField* FindSortField(std::string_view name) {
-  if (name == "score") name = "lead_score";
-  if (name == "stage") name = "lifecycle_stage";
-  for (const SortField& f : kSortFields)
-    if (f.name == name) return &f;
-  return nullptr;
-}
 
 // --- Reading rows ---
 
@@ -52,7 +15,6 @@ const SortField* FindSortField(std::string_view name) {
   "c.state, c.postal_code, c.country, c.lead_source, c.company_id, co.name, c.owner_id, "      \
   "u.email, u.name, c.lifecycle_stage, c.lead_score, c.custom, c.created_at, c.updated_at, "   \
   "c.last_activity_at, c.deleted_at, t.id, t.name, t.name_norm"
-constexpr int kFirstSortColumn = 34;
 
 #define RALLY_CONTACT_JOINS                                                                    \
   " LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id"       \
@@ -107,31 +69,19 @@ Contact ReadContact(const storage::Row& r, Id ws) {
 // contact, every row may add a tag.
 class ContactCollector {
  public:
-  explicit ContactCollector(Id ws, int sort_columns = 0) : ws_(ws), sort_columns_(sort_columns) {}
+  explicit ContactCollector(Id ws) : ws_(ws) {}
   bool operator()(const storage::Row& r) {
-    if (out_.empty() || out_.back().contact.id != r.Int(0)) {
-      ContactRepository::Listed l{ReadContact(r, ws_), {}};
-      for (int i = 0; i < sort_columns_; ++i) {
-        int col = kFirstSortColumn + i;
-        if (text_[static_cast<size_t>(i)]) l.sort_values.emplace_back(r.Text(col));
-        else l.sort_values.emplace_back(r.Int(col));
-      }
-      out_.push_back(std::move(l));
-    }
+    if (out_.empty() || out_.back().id != r.Int(0)) out_.push_back(ReadContact(r, ws_));
     if (!r.IsNull(31)) {
-      out_.back().contact.tags.push_back(
-          TagRef{r.Int(31), std::string(r.Text(32)), std::string(r.Text(33))});
+      out_.back().tags.push_back(TagRef{r.Int(31), std::string(r.Text(32)), std::string(r.Text(33))});
     }
     return true;
   }
-  void set_text_columns(std::vector<bool> text) { text_ = std::move(text); }
-  std::vector<ContactRepository::Listed>& result() { return out_; }
+  std::vector<Contact>& result() { return out_; }
 
  private:
   Id ws_;
-  int sort_columns_;
-  std::vector<bool> text_;
-  std::vector<ContactRepository::Listed> out_;
+  std::vector<Contact> out_;
 };
 
 // Lists of ids and keys for IN (SELECT v.id FROM {rows}): one statement for the whole list
@@ -239,57 +189,13 @@ std::vector<storage::Value> RowValues(const Contact& c, std::string_view email_k
 
 }  // namespace
 
-// --- Sorting ---
-
-std::string ContactSort::ToString() const {
-  std::vector<std::string> parts;
-  for (const SortKey& k : keys) parts.push_back((k.desc ? "-" : "") + k.field);
-  return Join(parts, ",");
-}
-
-Result<ContactSort> ParseContactSort(std::string_view sort) {
-  ContactSort out;
-  if (Trim(sort).empty()) {
-    out.keys.push_back({"id", true});
-    return out;
-  }
-  for (std::string_view part : Split(sort, ',')) {
-    part = Trim(part);
-    bool desc = !part.empty() && part.front() == '-';
-    if (desc || (!part.empty() && part.front() == '+')) part.remove_prefix(1);
-    const SortField* f = FindSortField(part);
-    if (f == nullptr) {
-      return FieldInvalid("sort", "invalid", "cannot sort contacts by \"" + std::string(part) + "\"");
-    }
-    bool repeated = std::any_of(out.keys.begin(), out.keys.end(),
-                                [&](const SortKey& k) { return k.field == f->name; });
-    if (repeated) return FieldInvalid("sort", "invalid", "sort names " + std::string(part) + " twice");
-    out.keys.push_back({std::string(f->name), desc});
-    if (f->name == "id") break;  // id is unique: later keys could never matter
-  }
-  if (out.keys.size() > kMaxSortKeys + (out.keys.back().field == "id" ? 1 : 0)) {
-    return FieldInvalid("sort", "invalid", "sort by at most 3 fields");
-  }
-  if (out.keys.back().field != "id") out.keys.push_back({"id", out.keys.front().desc});
-  return out;
-}
-
-bool ContactRepository::SortValuesFit(const ContactSort& sort, const json::array& values) {
-  if (values.size() != sort.keys.size()) return false;
-  for (size_t i = 0; i < values.size(); ++i) {
-    const SortField* f = FindSortField(sort.keys[i].field);
-    if (!f || (f->text ? !values[i].is_string() : !values[i].is_int64())) return false;
-  }
-  return true;
-}
-
 // --- Reads ---
 
 Result<std::optional<Contact>> ContactRepository::FindById(storage::Connection& c, Id ws, Id id) {
   ContactCollector collect(ws);
   RALLY_RETURN_IF_ERROR(c.Query(kFindById, {ws, id}, std::ref(collect)));
   if (collect.result().empty()) return std::optional<Contact>();
-  return std::optional<Contact>(std::move(collect.result().front().contact));
+  return std::optional<Contact>(std::move(collect.result().front()));
 }
 
 Result<std::vector<Contact>> ContactRepository::FindByIds(storage::Connection& c, Id ws,
@@ -303,10 +209,7 @@ Result<std::vector<Contact>> ContactRepository::FindByIds(storage::Connection& c
   storage::Value params[] = {ws};
   ContactCollector collect(ws);
   RALLY_RETURN_IF_ERROR(storage::QueryRows(c, kSql, params, rows, std::ref(collect)));
-  std::vector<Contact> out;
-  out.reserve(collect.result().size());
-  for (auto& l : collect.result()) out.push_back(std::move(l.contact));
-  return out;
+  return std::move(collect.result());
 }
 
 Result<std::optional<std::optional<Micros>>> ContactRepository::FindDeletedAt(
@@ -337,49 +240,6 @@ Result<std::unordered_map<std::string, EmailHolder>> ContactRepository::FindEmai
         return true;
       }));
   return out;
-}
-
-Result<std::vector<ContactRepository::Listed>> ContactRepository::List(storage::Connection& c,
-                                                                       Id ws,
-                                                                       const ContactSort& sort,
-                                                                       const json::array* after,
-                                                                       int limit) {
-  std::vector<const SortField*> fields;
-  for (const SortKey& k : sort.keys) fields.push_back(FindSortField(k.field));
-  std::string order, outer_order, extra_columns;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    std::string term = std::string(fields[i]->expr) + (sort.keys[i].desc ? " DESC" : "");
-    order += (i ? ", " : "") + term;
-    extra_columns += ", " + std::string(fields[i]->expr);
-  }
-  std::vector<storage::Value> params = {ws};
-  std::string keyset;
-  if (after != nullptr) {
-    // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ... with < for descending keys.
-    for (size_t i = 0; i < fields.size(); ++i) {
-      keyset += i ? " OR (" : "(";
-      for (size_t j = 0; j < i; ++j) {
-        keyset += std::string(fields[j]->expr) + " = ? AND ";
-        params.push_back((*after)[j].is_string() ? storage::Value(std::string((*after)[j].get_string()))
-                                                  : storage::Value((*after)[j].get_int64()));
-      }
-      keyset += std::string(fields[i]->expr) + (sort.keys[i].desc ? " < ?" : " > ?") + ")";
-      params.push_back((*after)[i].is_string() ? storage::Value(std::string((*after)[i].get_string()))
-                                                : storage::Value((*after)[i].get_int64()));
-    }
-    keyset = " AND (" + keyset + ")";
-  }
-  params.emplace_back(int64_t{limit});
-  std::string sql = "SELECT " RALLY_CONTACT_COLUMNS + extra_columns +
-                    " FROM (SELECT c.* FROM contacts c WHERE c.workspace_id = ? AND "
-                    "c.deleted_at IS NULL" + keyset + " ORDER BY " + order + " LIMIT ?) c"
-                    RALLY_CONTACT_JOINS " ORDER BY " + order + ", t.name_norm";
-  ContactCollector collect(ws, static_cast<int>(fields.size()));
-  std::vector<bool> text;
-  for (const SortField* f : fields) text.push_back(f->text);
-  collect.set_text_columns(std::move(text));
-  RALLY_RETURN_IF_ERROR(c.Query(sql, params, std::ref(collect)));
-  return std::move(collect.result());
 }
 
 // --- Writes ---

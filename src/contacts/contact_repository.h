@@ -19,26 +19,6 @@
 
 namespace rally::contacts {
 
-// One key of a contact list order: a whitelisted column, ascending or descending.
-struct SortKey {
-  std::string field;  // "lead_score", "id", ...
-  bool desc = false;
-};
-
-struct ContactSort {
-  std::vector<SortKey> keys;  // the last key is always id
-
-  std::string ToString() const;  // "-lead_score,last_name,id" (canonical)
-};
-
-// Parses "?sort=": up to 3 comma-separated fields, each optionally prefixed by "-" (descending):
-// id, email, first_name, last_name, title, department, city, state, postal_code, country,
-// lead_source, lead_score (alias score), lifecycle_stage (alias stage), created_at, updated_at,
-// last_activity_at. An id tiebreak in the direction of the first key is appended. "" gives
-// "-id" (newest first).
-// Errors: invalid_argument naming "sort".
-Result<ContactSort> ParseContactSort(std::string_view sort);
-
 struct EmailRow {
   std::string key;      // fields::NormalizedEmail::key
   std::string display;  // as shown
@@ -62,19 +42,6 @@ class ContactRepository {
   // Which contact holds each of `keys` (primary or additional), for the keys that are held.
   static Result<std::unordered_map<std::string, EmailHolder>> FindEmailHolders(
       storage::Connection& c, Id ws, std::span<const std::string> keys);
-
-  // Non-deleted contacts in `sort` order strictly after `after` (the sort values of the last row
-  // of the previous page, one per key; nullptr for the first page), at most `limit`. Each comes
-  // with its own sort values as the database computed them, for the next cursor.
-  struct Listed {
-    Contact contact;
-    json::array sort_values;
-  };
-  // REQUIRES: after is null or holds one value per sort key, of the key's type.
-  static Result<std::vector<Listed>> List(storage::Connection& c, Id ws, const ContactSort& sort,
-                                          const json::array* after, int limit);
-  // Whether `values` (from a cursor) fit `sort`: one per key, integer or string as the key is.
-  static bool SortValuesFit(const ContactSort& sort, const json::array& values);
 
   // --- Writes ---
   static Status Insert(storage::Transaction& tx, const Contact& c, std::string_view email_key);

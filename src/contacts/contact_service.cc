@@ -276,44 +276,6 @@ Result<Contact> ContactService::GetByEmail(Id workspace_id, std::string_view ema
   return std::move(*out);
 }
 
-Result<ContactPage> ContactService::List(Id workspace_id, const ContactListOptions& options) {
-  RALLY_ASSIGN_OR_RETURN(ContactSort sort, ParseContactSort(options.sort));
-  if (options.limit < 1 || options.limit > kMaxListLimit) {
-    return FieldInvalid("limit", "out_of_range",
-                        "limit must be between 1 and " + std::to_string(kMaxListLimit));
-  }
-  std::string sort_text = sort.ToString();
-  json::array after;
-  if (!options.cursor.empty()) {
-    // The cursor names its sort, so one from another ordering cannot silently skip rows.
-    RALLY_ASSIGN_OR_RETURN(json::value v, timeline::DecodeCursor(options.cursor));
-    const json::object* o = v.if_object();
-    const json::string* s = o ? GetString(*o, "s") : nullptr;
-    const json::value* k = o ? o->if_contains("k") : nullptr;
-    if (!s || *s != sort_text || !k || !k->is_array() ||
-        !ContactRepository::SortValuesFit(sort, k->get_array())) {
-      return FieldInvalid("cursor", "invalid", "cursor is not valid for this list and sort");
-    }
-    after = k->get_array();
-  }
-  ContactPage page;
-  RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& conn) -> Status {
-    RALLY_ASSIGN_OR_RETURN(auto rows, ContactRepository::List(conn, workspace_id, sort,
-                                                              options.cursor.empty() ? nullptr : &after,
-                                                              options.limit + 1));
-    bool more = rows.size() > static_cast<size_t>(options.limit);
-    if (more) rows.pop_back();
-    if (more) {
-      page.next_cursor = timeline::EncodeCursor(
-          json::object{{"s", sort_text}, {"k", rows.back().sort_values}});
-    }
-    page.data.reserve(rows.size());
-    for (auto& r : rows) page.data.push_back(std::move(r.contact));
-    return Status::Ok();
-  }));
-  return page;
-}
-
 Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
                                                            std::span<const ContactInput> items,
                                                            const timeline::Actor& actor,

@@ -39,15 +39,8 @@ constexpr size_t kMaxBatchItems = 1000;
 // (BatchOptions::max_items): per-transaction costs (commit, fsync, the batch's lookups) spread
 // over more rows.
 constexpr size_t kMaxBulkBatchItems = 10000;
-constexpr int kMaxListLimit = 1000;
 // How long a soft-deleted contact can be restored; PurgeDeleted removes older ones for good.
 constexpr Micros kRestoreWindow = 30 * kMicrosPerDay;
-
-struct ContactListOptions {
-  std::string sort;    // see ParseContactSort (contact_repository.h); "" = newest first
-  int limit = 50;      // 1..kMaxListLimit
-  std::string cursor;  // next_cursor of the previous page, "" for the first
-};
 
 struct ContactPage {
   std::vector<Contact> data;
@@ -153,9 +146,7 @@ class ContactService {
   // Matches primary and additional emails after trimming and case folding.
   // Errors: invalid_argument naming "email" when it is not an email; not_found.
   Result<Contact> GetByEmail(Id workspace_id, std::string_view email);
-  // Non-deleted contacts in `sort` order, keyset-paged.
-  // Errors: invalid_argument naming "sort", "limit" or "cursor".
-  Result<ContactPage> List(Id workspace_id, const ContactListOptions& options);
+  // (Lists, filters and sorts are ContactSearch's: contacts/contact_search.h.)
 
   // Create-or-update by email (or a unique custom field: BatchOptions::match_on), up to
   // options.max_items items in one transaction. Each item gets a

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "base/strings.h"
+#include "contacts/contact_search.h"
 #include "contacts/contacts_fixture.h"
 
 namespace rally::contacts::testing {
@@ -266,8 +266,8 @@ TEST_F(ContactsTest, SoftDeleteRestoreAndPurge) {
   EXPECT_EQ(contacts_->Delete(kWs, c.id, kAdaActor).code(), StatusCode::kNotFound);
   EXPECT_EQ(contacts_->Update(kWs, c.id, Obj(R"({"title":"x"})"), kAdaActor).status().code(),
             StatusCode::kNotFound);
-  auto list = contacts_->List(kWs, {});
-  ASSERT_TRUE(list.ok());
+  auto list = ContactSearch(*db_).List(query::QueryContext{kWs, std::nullopt}, {});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
   EXPECT_TRUE(list->data.empty());
   // The email stays reserved while the contact can be restored, and the refusal says why.
   auto dup = contacts_->Create(kWs, Obj(R"({"email":"A@x.io"})"), kAdaActor);
@@ -325,8 +325,8 @@ TEST_F(ContactsTest, OtherWorkspacesAreInvisible) {
   auto found = contacts_->GetByEmail(kOtherWs, "A@x.io");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->id, theirs.id);
-  auto list = contacts_->List(kOtherWs, {});
-  ASSERT_TRUE(list.ok());
+  auto list = ContactSearch(*db_).List(query::QueryContext{kOtherWs, std::nullopt}, {});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
   ASSERT_EQ(list->data.size(), 1u);
   EXPECT_EQ(list->data[0].id, theirs.id);
 }
@@ -340,67 +340,6 @@ TEST_F(ContactsTest, PhonesUseTheWorkspaceRegion) {
   ASSERT_TRUE(u.ok());
   EXPECT_EQ(u->phone_e164, std::nullopt);
   EXPECT_EQ(u->mobile_e164, "+442079460958");
-}
-
-TEST_F(ContactsTest, ListSortsAndPagesWithCursors) {
-  struct Row { std::string email, last; int score; };
-  const Row rows[] = {{"a@x.io", "Zed", 10}, {"b@x.io", "adams", 90}, {"c@x.io", "Brown", 50},
-                      {"d@x.io", "", 90},    {"e@x.io", "carter", 10}, {"f@x.io", "Adams", 30}};
-  std::vector<Id> ids;
-  for (const Row& r : rows) {
-    json::object in{{"email", r.email}, {"lead_score", r.score}};
-    if (!r.last.empty()) in["last_name"] = r.last;
-    auto c = contacts_->Create(kWs, in, kAdaActor);
-    ASSERT_TRUE(c.ok());
-    ids.push_back(c->id);
-  }
-  auto emails_of = [&](const std::string& sort, int limit) {
-    std::vector<std::string> out;
-    ContactListOptions opts{sort, limit, ""};
-    for (int i = 0; i < 20; ++i) {
-      auto page = contacts_->List(kWs, opts);
-      EXPECT_TRUE(page.ok()) << sort << ": " << page.status().ToString();
-      if (!page.ok()) break;
-      EXPECT_LE(page->data.size(), static_cast<size_t>(limit));
-      for (const Contact& c : page->data) out.push_back(c.email.substr(0, 1));
-      if (page->next_cursor.empty()) break;
-      opts.cursor = page->next_cursor;
-    }
-    return Join(out, "");
-  };
-  struct Case { std::string sort; std::string want; };
-  const Case cases[] = {
-      {"", "fedcba"},
-      {"id", "abcdef"},
-      {"-lead_score", "dbcfea"},   // ties by id, descending like the first key
-      {"-score,email", "bdcfae"},
-      {"lead_score,-last_name", "aefcbd"},
-      {"last_name", "dbfcea"},
-      {"email", "abcdef"},
-      {"-created_at", "fedcba"},
-  };
-  for (const Case& c : cases) {
-    for (int limit : {1, 2, 4, 100}) {
-      EXPECT_EQ(emails_of(c.sort, limit), c.want) << c.sort << " limit " << limit;
-    }
-  }
-  auto first = contacts_->List(kWs, {"-lead_score", 2, ""});
-  ASSERT_TRUE(first.ok());
-  struct Bad { ContactListOptions opts; std::string field; };
-  const Bad bad[] = {
-      {{"shoe_size", 10, ""}, "sort"},
-      {{"email,email", 10, ""}, "sort"},
-      {{"email,last_name,city,country", 10, ""}, "sort"},
-      {{"", 0, ""}, "limit"},
-      {{"", 1001, ""}, "limit"},
-      {{"lead_score", 2, first->next_cursor}, "cursor"},  // cursor of another sort
-      {{"-lead_score", 2, "xyz"}, "cursor"},
-  };
-  for (const Bad& b : bad) {
-    auto got = contacts_->List(kWs, b.opts);
-    ASSERT_FALSE(got.ok()) << b.field;
-    EXPECT_EQ(got.status().details().at(0).field, b.field);
-  }
 }
 
 TEST_F(ContactsTest, AddActivityMovesLastActivityForward) {

@@ -77,7 +77,9 @@ TEST_F(TagServiceTest, Rename) {
     auto got = tags_->Rename(kWs, c.id, c.name, kActor);
     ASSERT_FALSE(got.ok()) << c.name;
     EXPECT_EQ(got.status().code(), c.code) << c.name;
-    if (!c.field.empty()) EXPECT_EQ(got.status().details().at(0).field, c.field);
+    if (!c.field.empty()) {
+      EXPECT_EQ(got.status().details().at(0).field, c.field);
+    }
   }
   auto dup = tags_->Rename(kWs, inbound, "vip", kActor);
   EXPECT_EQ(dup.status().details().at(0).existing_id, IdToString(TagId("vip")));
