@@ -30,51 +30,44 @@ class SqliteDatabaseTest : public ::testing::Test {
                    }).ok());
     return n;
   }
+  // 40 MB in 4 KB rows (about 10,000 WAL pages), 100 rows per write; with `pause_every` > 0 a
+  // 50 ms pause after every that many writes. Returns the WAL file's size afterwards.
+  uintmax_t WriteFortyMegabytes(int pause_every) {
+    const std::string blob(4000, 'x');
+    for (int round = 0; round < 100; ++round) {
+      Status s = db_->Write([&](Transaction& tx) -> Status {
+        for (int i = 0; i < 100; ++i) {
+          RALLY_RETURN_IF_ERROR(tx.Execute("INSERT OR REPLACE INTO t VALUES (?, ?)",
+                                           {blob + std::to_string(round * 100 + i), int64_t{round}})
+                                    .status());
+        }
+        return Status::Ok();
+      });
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      if (pause_every > 0 && round % pause_every == pause_every - 1)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(Count(), 10'000);
+    return std::filesystem::file_size(dir_.File("rally.db-wal"));
+  }
   rally::testing::TempDir dir_;
   std::unique_ptr<Database> db_;
 };
 
 TEST_F(SqliteDatabaseTest, WalStaysBoundedThroughBackgroundCheckpoints) {
-  // 40 MB written in 4 KB rows (about 10,000 WAL pages): without checkpoints (the writer's
-  // automatic ones are replaced by the background checkpointer) the WAL would hold it all.
-  const std::string blob(4000, 'x');
-  for (int round = 0; round < 100; ++round) {
-    ASSERT_TRUE(db_->Write([&](Transaction& tx) -> Status {
-                     for (int i = 0; i < 100; ++i) {
-                       RALLY_RETURN_IF_ERROR(
-                           tx.Execute("INSERT OR REPLACE INTO t VALUES (?, ?)",
-                                      {blob + std::to_string(round * 100 + i), int64_t{round}})
-                               .status());
-                     }
-                     return Status::Ok();
-                   }).ok());
-    // The checkpointer runs concurrently; give it a moment now and then, as real traffic does.
-    if (round % 10 == 9) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_EQ(Count(), 10'000);
-  auto wal = std::filesystem::file_size(dir_.File("rally.db-wal"));
+  // Without checkpoints (the writer's automatic ones are replaced by the background
+  // checkpointer) the WAL would hold all 40 MB. The checkpointer runs concurrently; the pauses
+  // give it a moment now and then, as real traffic does.
+  auto wal = WriteFortyMegabytes(/*pause_every=*/10);
   EXPECT_LT(wal, 20u << 20) << "WAL of " << wal << " bytes";
 }
 
 TEST_F(SqliteDatabaseTest, TheWalStartsOverWhileWritesGoOnWithoutPause) {
-  // The same 40 MB with no pause for the checkpointer to catch up in: SQLite restarts the WAL
-  // only in a transaction that begins with every frame copied, which background rounds alone
-  // never reach while the writer keeps appending (the WAL used to grow to 64 MB here, and then
-  // the writer checkpointed on every commit). The WAL file keeps its high-water size.
-  const std::string blob(4000, 'y');
-  for (int round = 0; round < 100; ++round) {
-    ASSERT_TRUE(db_->Write([&](Transaction& tx) -> Status {
-                     for (int i = 0; i < 100; ++i) {
-                       RALLY_RETURN_IF_ERROR(
-                           tx.Execute("INSERT OR REPLACE INTO t VALUES (?, ?)",
-                                      {blob + std::to_string(round * 100 + i), int64_t{round}})
-                               .status());
-                     }
-                     return Status::Ok();
-                   }).ok());
-  }
-  EXPECT_EQ(Count(), 10'000);
-  auto wal = std::filesystem::file_size(dir_.File("rally.db-wal"));
+  // No pause for the checkpointer to catch up in: SQLite restarts the WAL only in a transaction
+  // that begins with every frame copied, which background rounds alone never reach while the
+  // writer keeps appending (the WAL used to grow to 64 MB here, and then the writer
+  // checkpointed on every commit). The WAL file keeps its high-water size.
+  auto wal = WriteFortyMegabytes(/*pause_every=*/0);
   EXPECT_LT(wal, 20u << 20) << "WAL of " << wal << " bytes";
 }
 
