@@ -535,10 +535,8 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
   return results;
 }
 
-Status ContactService::UpdateManyInTx(storage::Transaction& tx, Id workspace_id,
-                                      std::span<const Id> ids, const ContactInput& input,
-                                      const timeline::Actor& actor,
-                                      std::vector<events::Event>& events) {
+Result<ContactPatch> ContactService::ParseUpdateInTx(storage::Transaction& tx, Id workspace_id,
+                                                     const ContactInput& input) {
   std::vector<fields::CustomField> custom;
   if (NeedsCustomFields(input)) {
     RALLY_ASSIGN_OR_RETURN(custom, fields::ListCustomFields(tx, workspace_id));
@@ -548,6 +546,14 @@ Status ContactService::UpdateManyInTx(storage::Transaction& tx, Id workspace_id,
     RALLY_ASSIGN_OR_RETURN(std::string region, ContactRepository::DefaultRegion(tx, workspace_id));
     FillPhoneE164(patch, region);
   }
+  return patch;
+}
+
+Status ContactService::UpdateManyInTx(storage::Transaction& tx, Id workspace_id,
+                                      std::span<const Id> ids, const ContactInput& input,
+                                      const timeline::Actor& actor,
+                                      std::vector<events::Event>& events) {
+  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, ParseUpdateInTx(tx, workspace_id, input));
   ContactWriter w(tx, workspace_id, actor, Now(), companies_);
   RALLY_ASSIGN_OR_RETURN(auto contacts, ContactRepository::FindByIds(tx, workspace_id, ids));
   for (const Contact& before : contacts) {
@@ -561,15 +567,7 @@ Status ContactService::UpdateManyInTx(storage::Transaction& tx, Id workspace_id,
 Result<ContactService::ManyCounts> ContactService::UpdateLiveManyInTx(
     storage::Transaction& tx, Id workspace_id, std::span<const Id> ids, const ContactInput& input,
     const timeline::Actor& actor, std::vector<events::Event>& events) {
-  std::vector<fields::CustomField> custom;
-  if (NeedsCustomFields(input)) {
-    RALLY_ASSIGN_OR_RETURN(custom, fields::ListCustomFields(tx, workspace_id));
-  }
-  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, ParseContactInput(input, custom, /*create=*/false));
-  if (SetsPhones(patch)) {
-    RALLY_ASSIGN_OR_RETURN(std::string region, ContactRepository::DefaultRegion(tx, workspace_id));
-    FillPhoneE164(patch, region);
-  }
+  RALLY_ASSIGN_OR_RETURN(ContactPatch patch, ParseUpdateInTx(tx, workspace_id, input));
   // Bulk tagging reads ids and the named tags' assignments, not whole contacts to diff
   // (contact_tagger.h); it writes the same rows, entries and events as the writer below.
   if (OnlyAddsOrRemovesTags(patch)) {

@@ -222,6 +222,10 @@ class ContactService {
   // the workspace's, so nothing commits validated against stale definitions.
   Status Recheck(storage::Transaction& tx, Id workspace_id, const ContactInput& input,
                  bool create, Prepared& p);
+  // In the caller's transaction, against the definitions it sees: an update's patch with the
+  // E.164 forms of its phones (the *ManyInTx calls).
+  Result<ContactPatch> ParseUpdateInTx(storage::Transaction& tx, Id workspace_id,
+                                       const ContactInput& input);
 
   storage::Database& db_;
   events::EventBus& events_;
