@@ -28,7 +28,7 @@ TEST_F(ImportCliTest, JsonIsOneObjectWithCountsDetectionAndMapping) {
   // Semicolons, Windows-1252 bytes, an Outlook header.
   std::string path = Write("outlook.csv",
                            "First Name;Last Name;E-mail Address;Company;Categories\r\n"
-                           "Jos\xE9;Garc\xEDa;jose@x.io;Acme;Customers\r\n"
+                           "Jos\xE9;Garc\xED" "a;jose@x.io;Acme;Customers\r\n"
                            "Ana;;ana@x.io;;\r\n"
                            ";;broken;;\r\n");
   json::object out = RallyJson({"import", path, "--tag", "outlook"});
