@@ -130,9 +130,10 @@ TEST_F(RowsTest, AnyNumberOfRowsInOneCall) {
     EXPECT_EQ(*n, static_cast<int64_t>(count));
     std::vector<std::string> got = Dump(ws);
     ASSERT_EQ(got.size(), count);
-    if (count > 0) EXPECT_EQ(got.back(), "k" + std::string(5 - std::to_string(count - 1).size(), '0') +
-                                             std::to_string(count - 1) + "|" +
-                                             std::to_string(count - 1) + "|-|-");
+    if (count > 0) {
+      std::string last = std::to_string(count - 1);
+      EXPECT_EQ(got.back(), "k" + std::string(5 - last.size(), '0') + last + "|" + last + "|-|-");
+    }
   }
 }
 
