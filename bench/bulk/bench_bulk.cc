@@ -41,6 +41,7 @@
 #include "events/event_bus.h"
 #include "fields/custom_fields.h"
 #include "formats.h"
+#include "generator_fields.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 
@@ -156,21 +157,8 @@ int RunService(const Options& opt) {
   auto ws = auth.CreateWorkspace("bench");
   if (!ws.ok()) return Fail("workspace: " + ws.status().ToString());
   fields::CustomFieldService custom_fields(*db);
-  auto defs = ParseJson(datagen::CustomFieldsJson());
-  if (!defs.ok() || !defs->is_array()) return Fail("custom field definitions do not parse");
-  for (const json::value& d : defs->as_array()) {
-    const json::object& o = d.as_object();
-    fields::CustomFieldInput in;
-    in.key = std::string(o.at("key").as_string());
-    in.label = std::string(o.at("label").as_string());
-    in.type = std::string(o.at("type").as_string());
-    if (const json::value* opts = o.if_contains("options")) {
-      in.options.emplace();
-      for (const json::value& v : opts->as_array()) in.options->emplace_back(v.as_string());
-    }
-    auto f = custom_fields.Create(ws->id, in);
-    if (!f.ok()) return Fail("custom field: " + f.status().ToString());
-  }
+  if (Status f = bench::CreateGeneratorFields(custom_fields, ws->id); !f.ok())
+    return Fail("custom field: " + f.ToString());
   events::EventBus bus;
   std::atomic<int64_t> events_seen{0};
   bus.Subscribe("count", [&](std::span<const events::Event> batch) {

@@ -40,6 +40,7 @@
 #include "contacts/contact_service.h"
 #include "fields/custom_fields.h"
 #include "formats.h"
+#include "generator_fields.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_runner.h"
 #include "pools.h"
@@ -96,17 +97,7 @@ double Median(std::vector<double> v) {
 Id Setup(app::Services& s, const Options& o) {
   auto ws = s.auth->CreateWorkspace("bulk tag bench");
   Check(ws.status(), "workspace");
-  for (const datagen::CustomFieldDef& f : datagen::CustomFields()) {
-    fields::CustomFieldInput in;
-    in.key = std::string(f.key);
-    in.label = std::string(f.label);
-    in.type = std::string(f.type);
-    if (!f.options.empty()) {
-      std::vector<std::string> options(f.options.begin(), f.options.end());
-      in.options = options;
-    }
-    Check(s.custom_fields->Create(ws->id, in).status(), "custom field");
-  }
+  Check(bench::CreateGeneratorFields(*s.custom_fields, ws->id), "custom fields");
   datagen::GeneratorOptions g;
   g.seed = 4;
   g.count = static_cast<uint64_t>(o.contacts + o.others);

@@ -38,6 +38,7 @@
 #include "events/event_bus.h"
 #include "fields/custom_fields.h"
 #include "formats.h"
+#include "generator_fields.h"
 #include "importexport/import_service.h"
 #include "importexport/row_reader.h"
 #include "storage/database.h"
@@ -162,21 +163,7 @@ Rally OpenRally(const std::string& url, bool fresh) {
     });
     if (!s.ok()) Die("creating the workspace", s);
     fields::CustomFieldService fields(*r.db);
-    auto defs = ParseJson(datagen::CustomFieldsJson());
-    for (const json::value& d : defs->as_array()) {
-      const json::object& o = d.as_object();
-      fields::CustomFieldInput in;
-      in.key = std::string(o.at("key").as_string());
-      in.label = std::string(o.at("label").as_string());
-      in.type = std::string(o.at("type").as_string());
-      if (const json::value* opts = o.if_contains("options")) {
-        std::vector<std::string> v;
-        for (const auto& x : opts->as_array()) v.emplace_back(x.as_string());
-        in.options = v;
-      }
-      auto f = fields.Create(1, in);
-      if (!f.ok()) Die("creating custom field", f.status());
-    }
+    if (Status f = bench::CreateGeneratorFields(fields, 1); !f.ok()) Die("creating custom fields", f);
   }
   r.bus = std::make_unique<events::EventBus>();
   r.companies = std::make_unique<companies::CompanyService>(*r.db);
