@@ -1,17 +1,13 @@
 // Sign in with the session cookie, see who and where you are, sign out; a wrong password is
 // refused with a message.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, signedInPage, startRally } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, signedInPage, useRally } from './harness.mjs';
 
 let rally;
 let browser;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
+useRally((e) => ({ rally, browser } = e), {
+  signIn: false,
 });
 
 test('wrong password is refused with a message', async () => {

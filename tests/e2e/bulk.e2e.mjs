@@ -2,26 +2,21 @@
 // "all N matching" past the server's inline limit of 1,000 (answered 202, followed through
 // /api/v1/jobs/{id}), and delete with undo (the restore action) on both paths.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, seedContacts, signedInPage, startRally } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, seedContacts, useRally } from './harness.mjs';
 
 const BIG = 1005; // past BulkActionService's default inline limit (1,000): the job path
 let rally;
-let browser;
 let page;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-  await seedContacts(rally, ['few1', 'few2', 'few3'].map((n) => ({ email: `${n}@example.com`, tags: ['few'] })));
-  for (let start = 0; start < BIG; start += 500) {
-    const items = [];
-    for (let i = start; i < Math.min(BIG, start + 500); i++) items.push({ email: `big${i}@example.com`, tags: ['big'] });
-    await seedContacts(rally, items);
-  }
-  page = await signedInPage(browser, rally);
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
+useRally((e) => ({ rally, page } = e), {
+  seed: async () => {
+    await seedContacts(rally, ['few1', 'few2', 'few3'].map((n) => ({ email: `${n}@example.com`, tags: ['few'] })));
+    for (let start = 0; start < BIG; start += 500) {
+      const items = [];
+      for (let i = start; i < Math.min(BIG, start + 500); i++) items.push({ email: `big${i}@example.com`, tags: ['big'] });
+      await seedContacts(rally, items);
+    }
+  },
 });
 
 const count = async (q) => (await rally.api('GET', '/api/v1/contacts/count?q=' + encodeURIComponent(q))).count;

@@ -1,20 +1,12 @@
 // The contact write path through the UI: the New Contact form, a duplicate email, editing a
 // field in place and its timeline entry, a note, and sorting the table by lead score.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, seedContacts, signedInPage, startRally, visibleEmails } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, seedContacts, useRally, visibleEmails } from './harness.mjs';
 
 let rally;
-let browser;
 let page;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-  page = await signedInPage(browser, rally);
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
-});
+useRally((e) => ({ rally, page } = e));
 
 test('create a contact with the New Contact form', async () => {
   await page.getByTestId('new-contact').click();

@@ -3,26 +3,21 @@
 // real .xlsx file.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, seedContacts, signedInPage, startRally } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, seedContacts, useRally } from './harness.mjs';
 
 let rally;
-let browser;
 let page;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-  await rally.api('POST', '/api/v1/custom-fields', { key: 'industry', label: 'Industry', type: 'text' });
-  await seedContacts(rally, [
-    { email: 'a@example.com', first_name: 'Ann', last_name: 'Smith, Jr.', tags: ['export'], lead_score: 40, custom: { industry: 'Retail' } },
-    { email: 'b@example.com', first_name: 'Bo "B"', last_name: 'Ng', tags: ['export'], lead_score: 90 },
-    { email: 'c@example.com', first_name: 'Cy', last_name: 'Old', tags: ['export'], lead_score: 70, lifecycle_stage: 'customer' },
-    { email: 'other@example.com', first_name: 'Od', tags: ['other'], lead_score: 99 },
-  ]);
-  page = await signedInPage(browser, rally);
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
+useRally((e) => ({ rally, page } = e), {
+  seed: async () => {
+    await rally.api('POST', '/api/v1/custom-fields', { key: 'industry', label: 'Industry', type: 'text' });
+    await seedContacts(rally, [
+      { email: 'a@example.com', first_name: 'Ann', last_name: 'Smith, Jr.', tags: ['export'], lead_score: 40, custom: { industry: 'Retail' } },
+      { email: 'b@example.com', first_name: 'Bo "B"', last_name: 'Ng', tags: ['export'], lead_score: 90 },
+      { email: 'c@example.com', first_name: 'Cy', last_name: 'Old', tags: ['export'], lead_score: 70, lifecycle_stage: 'customer' },
+      { email: 'other@example.com', first_name: 'Od', tags: ['other'], lead_score: 99 },
+    ]);
+  },
 });
 
 // RFC 4180 rows (quoted cells with "" and embedded commas or newlines).

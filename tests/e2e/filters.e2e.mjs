@@ -2,27 +2,22 @@
 // exactly the matching rows, the view survives a reload, a custom field made in Settings is
 // filterable, and bulk-tagging the selected rows (POST /contacts/bulk).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, seedContacts, signedInPage, startRally, visibleEmails } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, seedContacts, useRally, visibleEmails } from './harness.mjs';
 
 let rally;
-let browser;
 let page;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-  await seedContacts(rally, [
-    { email: 'match1@example.com', tags: ['inbound'], lifecycle_stage: 'qualified', lead_score: 60 },
-    { email: 'match2@example.com', tags: ['inbound', 'vip'], lifecycle_stage: 'opportunity', lead_score: 80 },
-    { email: 'wrongtag@example.com', tags: ['referral'], lifecycle_stage: 'qualified', lead_score: 70 },
-    { email: 'wrongstage@example.com', tags: ['inbound'], lifecycle_stage: 'lead', lead_score: 70 },
-    { email: 'lowscore@example.com', tags: ['inbound'], lifecycle_stage: 'qualified', lead_score: 20 },
-    { email: 'highscore@example.com', tags: ['inbound'], lifecycle_stage: 'opportunity', lead_score: 95 },
-  ]);
-  page = await signedInPage(browser, rally);
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
+useRally((e) => ({ rally, page } = e), {
+  seed: async () => {
+    await seedContacts(rally, [
+      { email: 'match1@example.com', tags: ['inbound'], lifecycle_stage: 'qualified', lead_score: 60 },
+      { email: 'match2@example.com', tags: ['inbound', 'vip'], lifecycle_stage: 'opportunity', lead_score: 80 },
+      { email: 'wrongtag@example.com', tags: ['referral'], lifecycle_stage: 'qualified', lead_score: 70 },
+      { email: 'wrongstage@example.com', tags: ['inbound'], lifecycle_stage: 'lead', lead_score: 70 },
+      { email: 'lowscore@example.com', tags: ['inbound'], lifecycle_stage: 'qualified', lead_score: 20 },
+      { email: 'highscore@example.com', tags: ['inbound'], lifecycle_stage: 'opportunity', lead_score: 95 },
+    ]);
+  },
 });
 
 const sorted = (xs) => [...xs].sort();

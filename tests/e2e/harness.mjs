@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,6 +82,28 @@ export async function launchBrowser() {
     executablePath: chromiumPath,
     headless: true,
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
+}
+
+// Registers a spec file's before/after hooks: its own Rally server and Chromium, started
+// together; then `seed()` (once `bind` has handed over rally and browser), then a signed-in
+// page unless signIn is false, accepting confirm() dialogs when acceptDialogs. `bind` receives
+// { rally, browser, page } so that the file's tests use them as plain variables.
+export function useRally(bind, { seed, signIn = true, acceptDialogs = false } = {}) {
+  let rally;
+  let browser;
+  before(async () => {
+    [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
+    bind({ rally, browser });
+    if (seed) await seed();
+    if (!signIn) return;
+    const page = await signedInPage(browser, rally);
+    if (acceptDialogs) page.on('dialog', (d) => void d.accept());
+    bind({ rally, browser, page });
+  });
+  after(async () => {
+    await browser?.close();
+    await rally?.stop();
   });
 }
 

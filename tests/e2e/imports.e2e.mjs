@@ -3,20 +3,13 @@
 // in a summary whose rejected-rows file holds the bad row; the history reverts the import.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, signedInPage, startRally } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, useRally } from './harness.mjs';
 
 let rally;
-let browser;
 let page;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-  page = await signedInPage(browser, rally);
-  page.on('dialog', (d) => void d.accept()); // the revert's confirm()
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
+useRally((e) => ({ rally, page } = e), {
+  acceptDialogs: true, // the revert's confirm()
 });
 
 const CSV = [

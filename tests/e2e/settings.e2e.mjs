@@ -2,25 +2,20 @@
 // change the contacts that carry them; an API token is shown once, works, and stops working
 // once revoked.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, seedContacts, signedInPage, startRally } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, seedContacts, useRally } from './harness.mjs';
 
 let rally;
-let browser;
 let page;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-  await seedContacts(rally, [
-    { email: 'ann@acme.test', first_name: 'Ann', last_name: 'Acme', company: 'Acme Corp', tags: ['lead-gen'] },
-    { email: 'bob@acme.test', first_name: 'Bob', last_name: 'Acme', company: 'Acme Corp', tags: ['lead-gen', 'old'] },
-    { email: 'gia@globex.test', first_name: 'Gia', last_name: 'Globex', company: 'Globex', tags: ['leadgen'] },
-  ]);
-  page = await signedInPage(browser, rally);
-  page.on('dialog', (d) => void d.accept()); // the confirm() before a revoke or a delete
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
+useRally((e) => ({ rally, page } = e), {
+  seed: async () => {
+    await seedContacts(rally, [
+      { email: 'ann@acme.test', first_name: 'Ann', last_name: 'Acme', company: 'Acme Corp', tags: ['lead-gen'] },
+      { email: 'bob@acme.test', first_name: 'Bob', last_name: 'Acme', company: 'Acme Corp', tags: ['lead-gen', 'old'] },
+      { email: 'gia@globex.test', first_name: 'Gia', last_name: 'Globex', company: 'Globex', tags: ['leadgen'] },
+    ]);
+  },
+  acceptDialogs: true, // the confirm() before a revoke or a delete
 });
 
 const emailsTagged = async (tag) =>

@@ -2,20 +2,12 @@
 // import wizard then offers it under "Match rows to existing contacts by", and a file keyed by
 // that customer id updates the contact it names even though its email changed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, signedInPage, startRally } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, useRally } from './harness.mjs';
 
 let rally;
-let browser;
 let page;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-  page = await signedInPage(browser, rally);
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
-});
+useRally((e) => ({ rally, page } = e));
 
 test('a unique field created in settings is what an import matches on', async () => {
   await page.goto(rally.url + '/settings/fields');

@@ -2,26 +2,21 @@
 // holds its filter, sort and columns), reload, save changes over it, rename, share, delete; a
 // view another user shared appears under "Shared with the team".
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, screenshot, seedContacts, signedInPage, startRally, visibleEmails } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, seedContacts, useRally, visibleEmails } from './harness.mjs';
 
 let rally;
-let browser;
 let page;
-before(async () => {
-  [rally, browser] = await Promise.all([startRally(), launchBrowser()]);
-  await seedContacts(rally, [
-    { email: 'in1@example.com', tags: ['inbound'], lead_score: 30 },
-    { email: 'in2@example.com', tags: ['inbound'], lead_score: 90 },
-    { email: 'in3@example.com', tags: ['inbound'], lead_score: 60, lifecycle_stage: 'customer' },
-    { email: 'ref@example.com', tags: ['referral'], lead_score: 50 },
-    { email: 'none@example.com', lead_score: 10 },
-  ]);
-  page = await signedInPage(browser, rally);
-});
-after(async () => {
-  await browser?.close();
-  await rally?.stop();
+useRally((e) => ({ rally, page } = e), {
+  seed: async () => {
+    await seedContacts(rally, [
+      { email: 'in1@example.com', tags: ['inbound'], lead_score: 30 },
+      { email: 'in2@example.com', tags: ['inbound'], lead_score: 90 },
+      { email: 'in3@example.com', tags: ['inbound'], lead_score: 60, lifecycle_stage: 'customer' },
+      { email: 'ref@example.com', tags: ['referral'], lead_score: 50 },
+      { email: 'none@example.com', lead_score: 10 },
+    ]);
+  },
 });
 
 const rowCount = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="contact-row"]').length === n, n);
