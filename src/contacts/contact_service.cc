@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "base/strings.h"
 #include "contacts/contact_diff.h"
 #include "contacts/contact_repository.h"
 #include "contacts/contact_tagger.h"
@@ -12,7 +11,6 @@
 #include "fields/custom_fields.h"
 #include "storage/dialect.h"
 #include "timeline/activity_repository.h"
-#include "timeline/cursor.h"
 
 namespace rally::contacts {
 namespace {
