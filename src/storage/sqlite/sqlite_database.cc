@@ -35,6 +35,8 @@ constexpr int kCheckpointPages = 1000;
 // waits and they are at most this many (or writes come one at a time), so that the WAL can start
 // over (WalHook).
 constexpr int kTailCheckpointPages = 200;
+// ... and, when writes come one at a time, once the WAL holds this many pages (8 MB) whatever the
+// tail.
 constexpr int kLoneWriterWalPages = 2048;
 // WAL size (pages, 4 KB each: 256 MB) from which the writer copies the tail anyway: under writes
 // that never pause, the one pause per this many pages that bounds the WAL. The file keeps its
