@@ -9,41 +9,54 @@ namespace {
 
 // --- Reading rows ---
 
-// Company name and owner come from correlated lookups, and on PostgreSQL the tags from a LATERAL
-// subquery (OFFSET 0 keeps the planner from flattening it back into a join), rather than joins: with statistics from before a bulk load (or for a new
-// workspace), PostgreSQL's planner took the workspace's contact_tags and companies for a few
-// rows and hashed all of them for every batch (FindByIds at 100,000 contacts: 12 ms a call, most
-// of it scanning 258,000 contact_tags rows for 80 contacts). These forms leave it index lookups
-// per contact whatever the statistics say.
-#define RALLY_CONTACT_COLUMNS                                                                  \
+#define RALLY_CONTACT_COLUMNS_HEAD                                                             \
   "c.id, c.email, c.additional_emails, c.first_name, c.last_name, c.phone, c.phone_e164, "     \
   "c.mobile, c.mobile_e164, c.title, c.department, c.linkedin, c.twitter, c.street, c.city, "  \
-  "c.state, c.postal_code, c.country, c.lead_source, c.company_id, "                           \
-  "(SELECT co.name FROM companies co WHERE co.workspace_id = c.workspace_id AND "              \
-  "co.id = c.company_id), c.owner_id, "                                                        \
-  "(SELECT u.email FROM users u WHERE u.workspace_id = c.workspace_id AND u.id = c.owner_id), " \
-  "(SELECT u.name FROM users u WHERE u.workspace_id = c.workspace_id AND u.id = c.owner_id), "  \
+  "c.state, c.postal_code, c.country, c.lead_source, c.company_id, "
+#define RALLY_CONTACT_COLUMNS_TAIL                                                             \
   "c.lifecycle_stage, c.lead_score, c.custom, c.created_at, c.updated_at, "                    \
   "c.last_activity_at, c.deleted_at, t.id, t.name, t.name_norm"
 
-// One row per tag (or one without), as `t`.
-std::string_view TagsJoin(storage::Dialect d) {
-  if (d == storage::Dialect::kPostgres) {
-    return " LEFT JOIN LATERAL (SELECT t.id, t.name, t.name_norm FROM contact_tags ct JOIN tags t"
-           " ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id"
-           " WHERE ct.workspace_id = c.workspace_id AND ct.contact_id = c.id OFFSET 0) t ON true";
-  }
-  return " LEFT JOIN contact_tags ct ON ct.workspace_id = c.workspace_id AND ct.contact_id = c.id"
-         " LEFT JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id";
-}
+// A contact's columns with its company name, owner and one row per tag (t), or one without.
+//
+// On PostgreSQL the company and owner are correlated lookups and the tags a LATERAL subquery
+// (OFFSET 0 keeps the planner from flattening it back into a join), not joins: with statistics
+// from before a bulk load (or for a new workspace) it took the workspace's contact_tags and
+// companies for a few rows and hashed all of them for every batch (FindByIds at 100,000
+// contacts: 12 ms a call, ~3,500 blocks read for 80 contacts). These leave it index lookups per
+// contact whatever the statistics say. (LATERAL for company and owner as well was no faster in
+// a noisy A/B.) SQLite's planner has no such choice to make, and its plain joins look each
+// relation up once per contact (correlated lookups in the select list ran once per tag row:
+// GET by id 3% slower in three alternating pairs).
+constexpr std::string_view kPostgresContactColumns =
+    RALLY_CONTACT_COLUMNS_HEAD
+    "(SELECT co.name FROM companies co WHERE co.workspace_id = c.workspace_id AND "
+    "co.id = c.company_id), c.owner_id, "
+    "(SELECT u.email FROM users u WHERE u.workspace_id = c.workspace_id AND u.id = c.owner_id), "
+    "(SELECT u.name FROM users u WHERE u.workspace_id = c.workspace_id AND u.id = c.owner_id), "
+    RALLY_CONTACT_COLUMNS_TAIL;
+constexpr std::string_view kPostgresTags =
+    " LEFT JOIN LATERAL (SELECT t.id, t.name, t.name_norm FROM contact_tags ct JOIN tags t"
+    " ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id"
+    " WHERE ct.workspace_id = c.workspace_id AND ct.contact_id = c.id OFFSET 0) t ON true";
+constexpr std::string_view kSqliteContacts =
+    "SELECT " RALLY_CONTACT_COLUMNS_HEAD "co.name, c.owner_id, u.email, u.name, "
+    RALLY_CONTACT_COLUMNS_TAIL " FROM contacts c"
+    " LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id"
+    " LEFT JOIN users u ON u.workspace_id = c.workspace_id AND u.id = c.owner_id"
+    " LEFT JOIN contact_tags ct ON ct.workspace_id = c.workspace_id AND ct.contact_id = c.id"
+    " LEFT JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id";
 
 constexpr std::string_view kFindByIdWhere =
     " WHERE c.workspace_id = ? AND c.id = ? ORDER BY t.name_norm";
 
 // SELECT of whole contacts with their tags, then `rest` (WHERE and ORDER BY).
 std::string SelectContacts(storage::Dialect d, std::string_view rest) {
-  return "SELECT " RALLY_CONTACT_COLUMNS " FROM contacts c" + std::string(TagsJoin(d)) +
-         std::string(rest);
+  if (d == storage::Dialect::kPostgres) {
+    return "SELECT " + std::string(kPostgresContactColumns) + " FROM contacts c" +
+           std::string(kPostgresTags) + std::string(rest);
+  }
+  return std::string(kSqliteContacts) + std::string(rest);
 }
 
 Contact ReadContact(const storage::Row& r, Id ws) {
@@ -229,11 +242,12 @@ Result<std::vector<Contact>> ContactRepository::FindByIds(storage::Connection& c
   if (c.dialect() == storage::Dialect::kPostgres) {
     // Each id looked up through LATERAL, which leaves PostgreSQL no plan but the primary key's
     // index per id: as a set to join (or `= ANY(array)`), statistics from before a bulk load had
-    // it scan the workspace's contacts for every batch (RALLY_CONTACT_COLUMNS).
+    // it scan the workspace's contacts for every batch (kPostgresContactColumns).
     static const std::string kSql =
-        "SELECT " RALLY_CONTACT_COLUMNS " FROM unnest(?::bigint[]) AS ids(id) CROSS JOIN LATERAL "
-        "(SELECT * FROM contacts WHERE workspace_id = ? AND id = ids.id OFFSET 0) c" +
-        std::string(TagsJoin(storage::Dialect::kPostgres)) + " ORDER BY c.id, t.name_norm";
+        "SELECT " + std::string(kPostgresContactColumns) +
+        " FROM unnest(?::bigint[]) AS ids(id) CROSS JOIN LATERAL (SELECT * FROM contacts WHERE "
+        "workspace_id = ? AND id = ids.id OFFSET 0) c" +
+        std::string(kPostgresTags) + " ORDER BY c.id, t.name_norm";
     std::vector<storage::Value> values(ids.begin(), ids.end());
     RALLY_RETURN_IF_ERROR(
         c.Query(kSql, {storage::PostgresArrayLiteral(values), ws}, std::ref(collect)));
@@ -271,7 +285,7 @@ Result<std::unordered_map<std::string, EmailHolder>> ContactRepository::FindEmai
   // The holder's deleted_at by a correlated lookup, and on PostgreSQL each key through LATERAL,
   // not joins: statistics from before a bulk load had PostgreSQL hash every contact of the
   // workspace once per batch (and as `= ANY(array)`, filter its whole email index: 52 ms a
-  // batch). See RALLY_CONTACT_COLUMNS.
+  // batch). See kPostgresContactColumns.
   static constexpr std::string_view kHolder =
       "SELECT e.email_norm, e.contact_id, (SELECT c.deleted_at FROM contacts c WHERE "
       "c.workspace_id = e.workspace_id AND c.id = e.contact_id) FROM ";
@@ -372,7 +386,7 @@ namespace {
 
 // UPDATE contacts ... FROM {rows} WHERE <this>, with its parameters: on PostgreSQL the ids also as
 // an array the index condition can use, as with statistics from before a bulk load the planner
-// otherwise hashed every contact of the workspace to join {rows} (see RALLY_CONTACT_COLUMNS).
+// otherwise hashed every contact of the workspace to join {rows} (see kPostgresContactColumns).
 struct ContactsToUpdate {
   std::string where;
   std::vector<storage::Value> params;
