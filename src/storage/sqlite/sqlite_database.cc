@@ -417,21 +417,25 @@ class SqliteDatabase final : public Database {
       // While a round runs, an inline checkpoint would only meet its lock (SQLITE_BUSY).
       if (d->checkpoint_wanted_ || d->checkpoint_running_) return SQLITE_OK;
       int pending = pages - d->checkpoint_backfilled_;
-      bool after_round = d->checkpoint_backfilled_ > 0;
-      // Writes that come one at a time (an import's batches, a single user) pause nobody else;
-      // the tail is copied once per kLoneWriterWalPages, not after every round, as the writer
-      // copying it is time taken from the writes while the checkpointer copies alongside them.
-      bool lone = d->mean_group_size_ < 1.5 && pages >= kLoneWriterWalPages;
-      bool quiet = (lone || pending <= kTailCheckpointPages) && d->NoWriteWaiting();
-      if (after_round && (quiet || pages >= kMaxWalPages)) {
-        d->checkpoint_backfilled_ = 0;  // copied just below
-      } else {
+      bool finish = false;
+      if (d->checkpoint_backfilled_ > 0) {  // right after a round
+        // Writes that come one at a time (an import's batches, a single user) pause nobody
+        // else; the tail is copied once per kLoneWriterWalPages, not after every round, as the
+        // writer copying it is time taken from the writes while the checkpointer copies
+        // alongside them. (Only here does the commit look at the write queue's lock.)
+        bool lone = d->mean_group_size_ < 1.5 && pages >= kLoneWriterWalPages;
+        finish = pages >= kMaxWalPages ||
+                 ((lone || pending <= kTailCheckpointPages) && d->NoWriteWaiting());
+      } else if (pending < kCheckpointPages) {
+        return SQLITE_OK;
+      }
+      if (!finish) {
         // Right after a round the checkpointer chases the writer, so the tail shrinks.
-        if (!after_round && pending < kCheckpointPages) return SQLITE_OK;
         d->checkpoint_wanted_ = true;
         d->checkpoint_cv_.notify_one();
         return SQLITE_OK;
       }
+      d->checkpoint_backfilled_ = 0;  // copied just below
     }
     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
