@@ -405,9 +405,10 @@ ContactsToUpdate UpdatedContacts(storage::Dialect d, Id ws,
 
 Status ContactRepository::UpdateMany(storage::Transaction& tx, Id ws,
                                      std::span<const ContactRow> rows) {
+  static const std::string kUpdate = "UPDATE contacts SET " + ContactColumnList(true) +
+                                     " FROM {rows} WHERE ";
   ContactsToUpdate target = UpdatedContacts(tx.dialect(), ws, rows);
-  std::string sql = "UPDATE contacts SET " + ContactColumnList(true) + " FROM {rows} WHERE " +
-                    target.where;
+  std::string sql = kUpdate + target.where;
   RALLY_ASSIGN_OR_RETURN(int64_t n,
                          storage::ExecuteRows(tx, sql, target.params, ContactRows(rows)));
   if (n != static_cast<int64_t>(rows.size())) {
