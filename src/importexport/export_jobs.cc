@@ -109,6 +109,12 @@ Result<ExportRecord> ExportJobs::Start(const query::QueryContext& ctx, const Exp
 }
 
 Result<ExportRecord> ExportJobs::Get(Id ws, Id id) {
+  // The job first, its export row after: the job completes in the transaction that fills the
+  // row (CompleteInTx), so a "succeeded" read here guarantees the later read sees the finished
+  // row. The other order answered "succeeded" with 0 rows and no expiry now and then (seen in
+  // pg:ExportsApiTest.ExportJobsBuildTheFileKeepItAndPurgeIt): the row read just before the
+  // commit, the job's state just after.
+  auto job = jobs_.Get(ws, id);
   std::optional<ExportRecord> rec;
   RALLY_RETURN_IF_ERROR(db_.Read([&](storage::Connection& c) {
     return c.Query(kSelect, {int64_t{ws}, int64_t{id}}, [&](const storage::Row& r) {
@@ -127,10 +133,10 @@ Result<ExportRecord> ExportJobs::Get(Id ws, Id id) {
     });
   }));
   if (!rec) return Status(StatusCode::kNotFound, "no export " + IdToString(id));
-  RALLY_ASSIGN_OR_RETURN(jobs::Job job, jobs_.Get(ws, id));
-  rec->state = job.state;
-  rec->progress = job.progress;
-  rec->error = job.error;
+  RALLY_RETURN_IF_ERROR(job.status());
+  rec->state = job->state;
+  rec->progress = job->progress;
+  rec->error = job->error;
   return std::move(*rec);
 }
 
