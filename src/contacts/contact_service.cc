@@ -507,7 +507,11 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
     return Status::Ok();
   };
   if (options.before_write) RALLY_RETURN_IF_ERROR(options.before_write());
-  Status written = db_.Write(write);
+  auto run = [&] {
+    return options.commit_ticket ? db_.WriteDeferred(write, *options.commit_ticket)
+                                 : db_.Write(write);
+  };
+  Status written = run();
   if (first_pass && written.code() == StatusCode::kCanceled &&
       written.message() == kRelationsFirstMarker) {
     first_pass = false;
@@ -522,7 +526,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       }
       return Status::Ok();
     }));
-    written = db_.Write(write);
+    written = run();
     // The companies exist whatever became of the batch: announce them anyway.
     if (!written.ok() && !relation_events.empty()) events_.Publish(relation_events);
   }

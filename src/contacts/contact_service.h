@@ -108,6 +108,13 @@ struct BatchOptions {
   // and rejected rows). Its error fails the whole batch. May run more than once (PostgreSQL
   // retries a transaction after a serialization failure). Not called in dry runs.
   std::function<Status(storage::Transaction&, std::span<const BatchItemResult>)> in_transaction;
+  // For a caller whose batches follow one another (an import): the batch's transaction may stay
+  // open for the next batches and commit with them (storage::Database::WriteDeferred), which
+  // records it here. Batch then returns before the commit: its results say what the batch did,
+  // its events are published after that commit, and the caller must pass this ticket to
+  // Database::WaitCommitted before it reports the batches as done. Null: Batch returns once
+  // committed.
+  storage::CommitTicket* commit_ticket = nullptr;
 };
 
 class ContactService {

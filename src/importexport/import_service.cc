@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "base/log.h"
+#include "base/task_thread.h"
 #include "base/strings.h"
 #include "fields/builtin_fields.h"
 #include "fields/custom_fields.h"
@@ -443,68 +444,24 @@ Result<RepeatPlan> PlanRepeatsOf(const std::string& path, const ImportOptions& o
   return PlanRepeats(*reader, key_col, email_key);
 }
 
-// A thread that runs tasks in order. The pipeline keeps two for a whole run rather than a thread
-// per batch: every new thread gets a malloc arena of its own, and arenas keep what they freed
-// (a thread per batch tripled a 100,000-row import's peak RSS).
-class TaskThread {
- public:
-  TaskThread() : thread_([this] { Loop(); }) {}
-  ~TaskThread() {
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_one();
-    thread_.join();
-  }
-  std::shared_future<Status> Submit(std::function<Status()> fn) {
-    std::packaged_task<Status()> task(std::move(fn));
-    std::shared_future<Status> f = task.get_future().share();
-    {
-      std::lock_guard lock(mu_);
-      tasks_.push_back(std::move(task));
-    }
-    cv_.notify_one();
-    return f;
-  }
-
- private:
-  void Loop() {
-    for (;;) {
-      std::packaged_task<Status()> task;
-      {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return done_ || !tasks_.empty(); });
-        if (tasks_.empty()) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      task();
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::packaged_task<Status()>> tasks_;
-  bool done_ = false;
-  std::thread thread_;  // last: starts after the members it uses
-};
-
 // One run over a file: reads rows, feeds Batch, counts, checkpoints. Shared by Run and DryRun.
 //
 // A run (not a dry run) is pipelined over two threads beside the reader's: Flush hands a full
 // batch to a task of its own, whose Batch call parses and validates it (JSON, field types,
 // libphonenumber's regexes) while the previous batch's task is still writing; its
-// before_write hook then waits for that batch to commit, so batches commit strictly in file
-// order (checkpoints, later rows winning) and the database still has one writer. Meanwhile the
+// before_write hook then waits for that batch to be written, so batches are written strictly in
+// file order (checkpoints, later rows winning) and the database still has one writer. Batches
+// share commits (BatchOptions::commit_ticket): a batch is durable with its checkpoint or not at
+// all, and Finish waits for the last commit before Run reads the import's final counts. Meanwhile the
 // reader thread reads the next batch. At most two batches are in flight (bounded memory), on
 // two task threads taking turns.
 class Pipeline {
  public:
-  Pipeline(contacts::ContactService& contacts, const Import& imp, const ColumnMapping& mapping,
+  Pipeline(storage::Database& db, contacts::ContactService& contacts, const Import& imp,
+           const ColumnMapping& mapping,
            const std::vector<std::string>& header, bool dry_run, size_t batch_rows,
            bool pipelined)
-      : contacts_(contacts), imp_(imp), mapping_(mapping), header_(header), dry_(dry_run),
+      : db_(db), contacts_(contacts), imp_(imp), mapping_(mapping), header_(header), dry_(dry_run),
         pipelined_(pipelined && !dry_run), batch_rows_(batch_rows) {
     const ImportOptions& o = imp.options;
     row_opts_.clear_empty = o.clear_empty;
@@ -521,6 +478,8 @@ class Pipeline {
     bo_.dry_run = dry_run;
     bo_.report_changes = dry_run;
     bo_.max_items = batch_rows;
+    // Batches share commits (Database::WriteDeferred): Finish waits for the last one.
+    if (!dry_run) bo_.commit_ticket = &ticket_;
     email_col_ = ColumnForField(mapping, "email");
     counts_ = imp.counts;
   }
@@ -623,8 +582,8 @@ class Pipeline {
     std::shared_future<Status> previous;
     if (!in_flight_.empty()) previous = in_flight_.back();
     if (!threads_[0]) {
-      threads_[0] = std::make_unique<TaskThread>();
-      threads_[1] = std::make_unique<TaskThread>();
+      threads_[0] = std::make_unique<TaskThread>("rally-import");
+      threads_[1] = std::make_unique<TaskThread>("rally-import");
     }
     TaskThread& thread = *threads_[batches_++ % 2];
     // The task lets go of its batch and of the previous batch's future once it ran: a future's
@@ -639,7 +598,8 @@ class Pipeline {
     return Status::Ok();
   }
 
-  // Waits for every batch in flight. Returns the first error among them.
+  // Waits for every batch in flight, then for their commits (and those commits' event hooks).
+  // Returns the first error among them.
   Status Finish() {
     Status first;
     while (!in_flight_.empty()) {
@@ -647,7 +607,8 @@ class Pipeline {
       in_flight_.pop_front();
       if (first.ok() && !s.ok()) first = std::move(s);
     }
-    return first;
+    Status committed = db_.WaitCommitted(ticket_);
+    return first.ok() ? committed : first;
   }
 
  private:
@@ -786,6 +747,7 @@ class Pipeline {
     list.as_array().push_back(json::object{{"row", r.row_number}, {"column", r.column}, {"reason", r.reason}});
   }
 
+  storage::Database& db_;
   contacts::ContactService& contacts_;
   const Import& imp_;
   const ColumnMapping& mapping_;
@@ -795,6 +757,7 @@ class Pipeline {
   size_t batch_rows_;
   RowOptions row_opts_;
   contacts::BatchOptions bo_;
+  storage::CommitTicket ticket_;  // written by one batch at a time (before_write orders them)
   int email_col_ = -1;
   int64_t last_row_ = 0;
   const RepeatPlan* repeats_ = nullptr;
@@ -833,7 +796,7 @@ Result<json::object> ImportService::DryRun(Id ws, Id id, const json::object& pat
   RALLY_RETURN_IF_ERROR(CheckMatch(db_, ws, imp.options, mapping));
   imp.counts = ImportCounts{};
   auto started = std::chrono::steady_clock::now();
-  Pipeline p(contacts_, imp, mapping, d.header, /*dry_run=*/true, options_.batch_rows,
+  Pipeline p(db_, contacts_, imp, mapping, d.header, /*dry_run=*/true, options_.batch_rows,
              /*pipelined=*/false);
   RALLY_ASSIGN_OR_RETURN(RepeatPlan repeats, PlanRepeatsOf(o.path, imp.options, mapping));
   p.SetRepeats(&repeats);
@@ -919,7 +882,7 @@ Result<Import> ImportService::Run(Id ws, Id id, const ProgressFn& progress) {
   if (resume_after > 0) {
     log::Info("import " + IdToString(id) + " resumes after row " + std::to_string(resume_after));
   }
-  Pipeline p(contacts_, imp, mapping, d.header, /*dry_run=*/false, options_.batch_rows,
+  Pipeline p(db_, contacts_, imp, mapping, d.header, /*dry_run=*/false, options_.batch_rows,
              options_.pipelined);
   RALLY_ASSIGN_OR_RETURN(RepeatPlan repeats, PlanRepeatsOf(o.path, imp.options, mapping));
   p.SetRepeats(&repeats);
@@ -994,7 +957,7 @@ Status ImportService::RunJob(jobs::JobContext& ctx) {
   if (!id) return InvalidArgument("import job without an import_id");
   auto imp = Run(ctx.workspace_id(), *id, [&](const json::object& p) {
     json::object pr = p;
-    return ctx.ReportProgress(std::move(pr));
+    return ctx.ReportProgressWithNextCommit(std::move(pr));
   });
   if (!imp.ok()) {
     // Failures that retrying cannot fix end the import too.

@@ -19,14 +19,18 @@ JobContext::JobContext(JobQueue& queue, Job job, Micros lease_duration)
       lease_duration_(lease_duration),
       cancel_requested_(job_.cancel_requested) {}
 
-Status JobContext::ReportProgress(json::object progress) { return Renew(&progress); }
+Status JobContext::ReportProgress(json::object progress) { return Renew(&progress, nullptr); }
 
-Status JobContext::Heartbeat() { return Renew(nullptr); }
+Status JobContext::ReportProgressWithNextCommit(json::object progress) {
+  return Renew(&progress, &progress_ticket_);
+}
 
-Status JobContext::Renew(const json::object* progress) {
+Status JobContext::Heartbeat() { return Renew(nullptr, nullptr); }
+
+Status JobContext::Renew(const json::object* progress, storage::CommitTicket* deferred) {
   if (released_.load()) return HandedBack(job_.id);
   if (lease_lost_.load()) return FailedPrecondition("job " + IdToString(job_.id) + ": lease lost");
-  Result<bool> canceled = queue_.Renew(lease_, lease_duration_, progress);
+  Result<bool> canceled = queue_.Renew(lease_, lease_duration_, progress, deferred);
   if (!canceled.ok()) {
     if (canceled.status().code() == StatusCode::kFailedPrecondition) lease_lost_.store(true);
     // A release that raced this write shows as a lost lease; say what really happened.

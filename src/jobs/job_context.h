@@ -59,12 +59,17 @@ class JobContext {
   int attempt() const { return job_.attempts; }  // 1 on the first run
 
   // Stores `progress` (by convention {"done":N,"total":N,"message":"..."} plus any counts) and
-  // renews the lease. One write per call: report per batch, not per row.
+  // renews the lease. One write per call: report per batch, not per row. Committed when it
+  // returns.
   // Returns OK; kCanceled when the job has been canceled (stop, and return that status);
   // kFailedPrecondition when the lease was lost (another runner has the job: stop without
   // further side effects); kUnavailable when the runner is stopping and has handed the job back
   // to the queue, or when the database is unreachable.
   Status ReportProgress(json::object progress);
+  // ReportProgress for a handler whose own writes are deferred (storage::Database::
+  // WriteDeferred: an import's batches): the report commits with them rather than costing them
+  // a commit of its own, so readers may see it up to a second later.
+  Status ReportProgressWithNextCommit(json::object progress);
 
   // Whether a cancel was seen by the last progress report or heartbeat (no database access).
   bool cancel_requested() const { return cancel_requested_.load(); }
@@ -91,12 +96,14 @@ class JobContext {
   const json::value& result() const { return result_; }
 
  private:
-  Status Renew(const json::object* progress);
+  Status Renew(const json::object* progress, storage::CommitTicket* deferred);
 
   JobQueue& queue_;
   Job job_;
   Lease lease_;
   Micros lease_duration_;
+  // ReportProgressWithNextCommit's (JobQueue::Renew); only the handler's thread reports.
+  storage::CommitTicket progress_ticket_;
   json::value result_;
   std::atomic<bool> cancel_requested_{false};
   std::atomic<bool> lease_lost_{false};

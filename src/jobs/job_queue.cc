@@ -167,16 +167,17 @@ Result<std::optional<Job>> JobQueue::Claim(std::string_view owner, Micros lease)
 }
 
 Result<bool> JobQueue::Renew(const Lease& lease, Micros lease_duration,
-                             const json::object* progress) {
+                             const json::object* progress, storage::CommitTicket* deferred) {
   std::optional<std::string> progress_text;
   if (progress) progress_text = ToJson(*progress);
   std::optional<bool> canceled;
-  RALLY_RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> Status {
+  auto renew = [&](storage::Transaction& tx) -> Status {
     Micros now = Now();
     RALLY_ASSIGN_OR_RETURN(
         canceled, JobRepository::Renew(tx, lease, now, now + lease_duration, progress_text));
     return Status::Ok();
-  }));
+  };
+  RALLY_RETURN_IF_ERROR(deferred ? db_.WriteDeferred(renew, *deferred) : db_.Write(renew));
   if (!canceled) return LeaseLost(lease);
   return *canceled;
 }

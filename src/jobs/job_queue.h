@@ -108,9 +108,13 @@ class JobQueue {
   Result<std::optional<Job>> Claim(std::string_view owner, Micros lease);
 
   // Extends a claimed job's lease to now + lease, storing `progress` when given. Returns
-  // whether the job has been asked to cancel.
-  // Errors: failed_precondition when the lease is no longer ours.
-  Result<bool> Renew(const Lease& lease, Micros lease_duration, const json::object* progress);
+  // whether the job has been asked to cancel. With `deferred`, the write may share its commit
+  // with the writes that follow (storage::Database::WriteDeferred): a progress report then
+  // does not cost a bulk job's deferred batches (an import's) a commit of their own.
+  // Errors: failed_precondition when the lease is no longer ours; a failed commit of
+  // `deferred`'s.
+  Result<bool> Renew(const Lease& lease, Micros lease_duration, const json::object* progress,
+                     storage::CommitTicket* deferred = nullptr);
 
   // running -> succeeded. Errors: failed_precondition when the lease is no longer ours.
   Status Complete(const Lease& lease, const json::value& result);

@@ -11,6 +11,7 @@
 // escape that callback.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -115,6 +116,13 @@ class Transaction : public Connection {
 using ReadFn = std::function<Status(Connection&)>;
 using WriteFn = std::function<Status(Transaction&)>;
 
+// The transactions that hold one bulk writer's deferred writes (Database::WriteDeferred), so
+// that it can learn later whether they committed.
+struct CommitTicket {
+  uint64_t first = 0;  // the first transaction; 0 before the first deferred write
+  uint64_t last = 0;   // the latest
+};
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -131,6 +139,32 @@ class Database {
   // REQUIRES: not called from inside another Write's fn (that would deadlock on SQLite).
   virtual Status Write(const WriteFn& fn) = 0;
 
+  // Write for a bulk writer whose writes follow one another (an import's batches): runs `fn`
+  // the same way but returns once fn has run, leaving its transaction open for the next write,
+  // so that many share one commit. SQLite writes every page a transaction changed once per
+  // commit, so a million-contact import commits a third of the pages it did with a commit per
+  // 1,000 rows (docs/decisions/0021-deferred-commits-for-bulk-writes.md). The transaction
+  // commits at the next Write, a second after it began at the latest, or when no write follows
+  // for a moment (OpenOptions::max_deferral, deferral_idle). Until then fn's writes are invisible to readers and a crash undoes them (with the
+  // caller's own writes in the same transactions, such as its checkpoint), and fn's AfterCommit
+  // hooks wait for that commit (then run on a thread of the database's). `ticket` records
+  // the transaction. Once a commit of the ticket's has failed, WriteDeferred refuses to run
+  // with that ticket again and returns the failure. Backends that commit every write on its own
+  // (PostgreSQL) just Write.
+  virtual Status WriteDeferred(const WriteFn& fn, CommitTicket& ticket) {
+    (void)ticket;
+    return Write(fn);
+  }
+
+  // Commits the open transaction of deferred writes, if any, and reports how the ticket's
+  // transactions ended: OK when they all committed, else the first failure (their deferred
+  // writes are undone). Their AfterCommit hooks have run when it returns, so a bulk writer
+  // calls it before it returns itself, even after an error.
+  virtual Status WaitCommitted(const CommitTicket& ticket) {
+    (void)ticket;
+    return Status::Ok();
+  }
+
   // Finishes queued writes, then closes every connection. Later calls fail with kUnavailable.
   virtual void Close() = 0;
 };
@@ -141,6 +175,10 @@ struct OpenOptions {
   int read_connections = 4;     // SQLite reader pool; PostgreSQL pool size
   int busy_timeout_ms = 5000;   // SQLite
   int64_t cache_bytes = 64 << 20;
+  // SQLite: how long a transaction of deferred writes (Database::WriteDeferred) waits for the
+  // next write before it commits, and how old it may grow (decision 0021).
+  std::chrono::milliseconds deferral_idle{100};
+  std::chrono::milliseconds max_deferral{1000};
 };
 
 // Opens (creating, for SQLite, the file and its folder) a database.

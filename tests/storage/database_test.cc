@@ -360,6 +360,39 @@ TEST_F(DatabaseTest, SerializeTransactionRunsWritersOneAtATime) {
                  }).ok());
 }
 
+TEST_F(DatabaseTest, DeferredWritesAreThereOnceWaitCommittedSaysSo) {
+  // SQLite keeps the transaction open for the next deferred write (sqlite_database_test.cc has
+  // the details); PostgreSQL commits each at once. Either way WaitCommitted is the promise.
+  CommitTicket ticket;
+  std::atomic<int> hooks{0};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(db_->WriteDeferred(
+                       [&](Transaction& tx) -> Status {
+                         tx.AfterCommit([&hooks] { ++hooks; });
+                         return tx.Execute("INSERT INTO t (k, v) VALUES (?, ?)",
+                                           {"d" + std::to_string(i), int64_t{i}})
+                             .status();
+                       },
+                       ticket)
+                    .ok());
+  }
+  ASSERT_TRUE(db_->WaitCommitted(ticket).ok());
+  EXPECT_EQ(Count(), 3);
+  for (int i = 0; i < 500 && hooks.load() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(hooks.load(), 3);
+  // A deferred write that fails leaves nothing, like a Write.
+  Status s = db_->WriteDeferred(
+      [](Transaction& tx) -> Status {
+        RALLY_RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k, v) VALUES ('x', 1)").status());
+        return InvalidArgument("changed my mind");
+      },
+      ticket);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(db_->WaitCommitted(ticket).ok());
+  EXPECT_EQ(Count(), 3);
+}
+
 TEST_F(DatabaseTest, ClosedDatabaseIsUnavailable) {
   db_->Close();
   EXPECT_EQ(db_->Read([](Connection&) { return Status::Ok(); }).code(), StatusCode::kUnavailable);

@@ -3,9 +3,11 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -18,6 +20,7 @@
 
 #include "base/blocking.h"
 #include "base/log.h"
+#include "base/task_thread.h"
 #include "base/thread_name.h"
 #include "storage/dialect.h"
 
@@ -38,6 +41,8 @@ constexpr int kTailCheckpointPages = 200;
 // ... and, when writes come one at a time, once the WAL holds this many pages (8 MB) whatever the
 // tail.
 constexpr int kLoneWriterWalPages = 2048;
+// Failed commits of deferred writes remembered for WriteDeferred and WaitCommitted.
+constexpr size_t kFailedCommitsKept = 16;
 // WAL size (pages, 4 KB each: 256 MB) from which the writer copies the tail anyway: under writes
 // that never pause, the one pause per this many pages that bounds the WAL. The file keeps its
 // high-water size, as SQLite's does by default: overwriting it is cheaper than appending (each
@@ -224,10 +229,14 @@ void WakeOne(std::atomic<uint32_t>& flag) { flag.notify_one(); }
 // and off the writer thread. Each task is shared (not on its caller's stack) because its waker
 // still touches it after the caller may have returned.
 struct WriteTask {
-  explicit WriteTask(const WriteFn* f) : fn(f) {}
+  WriteTask(const WriteFn* f, bool d) : fn(f), deferred(d) {}
   const WriteFn* fn;
+  const bool deferred;                        // WriteDeferred
   Status result;                              // written by the writer before `done`
-  std::vector<std::function<void()>> hooks;   // filled by the writer when fn succeeded
+  uint64_t transaction = 0;                   // the transaction fn ran in (writer, before `done`)
+  // Filled by the writer when fn succeeded; empty when the writer keeps them for a commit that
+  // comes after `done` (a deferred write).
+  std::vector<std::function<void()>> hooks;
   std::shared_ptr<WriteTask> wake[2];         // woken by this task's caller
   std::atomic<uint32_t> done{0};
 
@@ -286,8 +295,11 @@ class SqliteDatabase final : public Database {
  public:
   // `checkpointer` may be null (no background checkpoints: SQLite's automatic ones stay).
   SqliteDatabase(std::unique_ptr<SqliteConn> writer, std::vector<std::unique_ptr<SqliteConn>> rs,
-                 std::unique_ptr<SqliteConn> checkpointer)
-      : writer_conn_(std::move(writer)), checkpoint_conn_(std::move(checkpointer)) {
+                 std::unique_ptr<SqliteConn> checkpointer, const OpenOptions& options)
+      : writer_conn_(std::move(writer)),
+        deferral_idle_(options.deferral_idle),
+        max_deferral_(options.max_deferral),
+        checkpoint_conn_(std::move(checkpointer)) {
     for (auto& r : rs) idle_readers_.push_back(r.get());
     readers_ = std::move(rs);
     if (checkpoint_conn_) {
@@ -299,6 +311,7 @@ class SqliteDatabase final : public Database {
         CheckpointLoop();
       });
     }
+    hook_thread_ = std::make_unique<TaskThread>("rally-hooks");
     writer_thread_ = std::thread([this] {
       SetThreadName("rally-writer");
       WriterLoop();
@@ -336,24 +349,23 @@ class SqliteDatabase final : public Database {
     return s;
   }
 
-  Status Write(const WriteFn& fn) override {
-    if (t_in_writer) return Internal("nested Database::Write");
-    auto task = std::make_shared<WriteTask>(&fn);
-    {
-      std::lock_guard lock(write_mu_);
-      if (closed_) return Unavailable("database is closed");
-      queue_.push_back(task);
-    }
-    write_cv_.notify_one();
-    {
-      // Waiting for the group commit: let the pool run another request, which may join the
-      // same group.
-      ScopedBlocking blocking;
-      task->Wait();
-    }
-    if (task->result.ok())
-      for (auto& hook : task->hooks) hook();
-    return std::move(task->result);
+  Status Write(const WriteFn& fn) override { return Submit(fn, nullptr); }
+
+  Status WriteDeferred(const WriteFn& fn, CommitTicket& ticket) override {
+    return Submit(fn, &ticket);
+  }
+
+  Status WaitCommitted(const CommitTicket& ticket) override {
+    if (ticket.first == 0) return Status::Ok();
+    // An ordinary write never leaves the transaction open: it commits the deferred writes
+    // before it, or fails with them.
+    Status s = Write([](Transaction&) { return Status::Ok(); });
+    // And the hooks of those commits have run (they are queued in commit order): the caller
+    // may tear down what they use once this returns.
+    if (s.ok()) s = hook_thread_->Submit([] { return Status::Ok(); }).get();
+    std::lock_guard lock(write_mu_);
+    Status failed = FailureSince(ticket);
+    return failed.ok() ? s : failed;
   }
 
   void Close() override {
@@ -364,6 +376,7 @@ class SqliteDatabase final : public Database {
     }
     write_cv_.notify_all();
     if (writer_thread_.joinable()) writer_thread_.join();
+    hook_thread_.reset();  // runs the hooks of the last commits first
     {
       std::lock_guard lock(checkpoint_mu_);
       checkpoint_stop_ = true;
@@ -385,6 +398,43 @@ class SqliteDatabase final : public Database {
   }
 
  private:
+  // Queues `fn` for the writer thread and waits for it: for its commit, or, with a ticket
+  // (WriteDeferred), only for it to have run.
+  Status Submit(const WriteFn& fn, CommitTicket* ticket) {
+    if (t_in_writer) return Internal("nested Database::Write");
+    auto task = std::make_shared<WriteTask>(&fn, ticket != nullptr);
+    {
+      std::lock_guard lock(write_mu_);
+      if (closed_) return Unavailable("database is closed");
+      if (ticket) RALLY_RETURN_IF_ERROR(FailureSince(*ticket));
+      queue_.push_back(task);
+    }
+    write_cv_.notify_one();
+    {
+      // Waiting for the group commit: let the pool run another request, which may join the
+      // same group.
+      ScopedBlocking blocking;
+      task->Wait();
+    }
+    if (task->result.ok()) {
+      for (auto& hook : task->hooks) hook();
+      if (ticket) {
+        if (ticket->first == 0) ticket->first = task->transaction;
+        ticket->last = task->transaction;
+      }
+    }
+    return std::move(task->result);
+  }
+
+  // The first failed commit, since the ticket's first transaction, of a transaction that held
+  // deferred writes. (Of anyone's: a transaction can hold several bulk writers' writes.)
+  // REQUIRES: write_mu_ held.
+  Status FailureSince(const CommitTicket& ticket) const {
+    if (ticket.first == 0) return Status::Ok();
+    auto it = failed_commits_.lower_bound(ticket.first);
+    return it == failed_commits_.end() ? Status::Ok() : it->second;
+  }
+
   void Release(SqliteConn* conn) {
     {
       std::lock_guard lock(read_mu_);
@@ -475,14 +525,24 @@ class SqliteDatabase final : public Database {
     for (;;) {
       {
         std::unique_lock lock(write_mu_);
-        write_cv_.wait(lock, [&] { return closed_ || !queue_.empty(); });
-        if (queue_.empty() && closed_) return;
+        if (open_) {
+          // Deferred writes wait in their open transaction for the next write, a moment.
+          auto until = std::min(last_deferred_ + deferral_idle_, opened_ + max_deferral_);
+          write_cv_.wait_until(lock, until, [&] { return closed_ || !queue_.empty(); });
+        } else {
+          write_cv_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+          if (queue_.empty()) return;  // closed
+        }
         while (!queue_.empty() && group.size() < kMaxGroup) {
           group.push_back(queue_.front());
           queue_.pop_front();
         }
       }
-      CommitGroup(group);
+      if (group.empty()) {
+        CommitOpen().IgnoreError();  // idle, old enough, or closing; logged, recorded
+        continue;
+      }
+      RunGroup(group);
       group.clear();
     }
   }
@@ -499,16 +559,25 @@ class SqliteDatabase final : public Database {
     group[0]->Finish();
   }
 
-  void CommitGroup(std::vector<std::shared_ptr<WriteTask>>& group) {
+  // Runs a group's writes in the open transaction (beginning one if none is), then commits,
+  // unless every write of the group is deferred and the transaction young: then each write's
+  // caller learns how its write ran, and the transaction stays open for the next (WriterLoop).
+  void RunGroup(std::vector<std::shared_ptr<WriteTask>>& group) {
     SqliteConn& conn = *writer_conn_;
-    Status begin = conn.Exec("BEGIN IMMEDIATE");
-    if (!begin.ok()) {
-      for (auto& t : group) t->result = begin;
-      FinishGroup(group);
-      return;
+    if (!open_) {
+      Status begin = conn.Exec("BEGIN IMMEDIATE");
+      if (!begin.ok()) {
+        for (auto& t : group) t->result = begin;
+        FinishGroup(group);
+        return;
+      }
+      open_ = true;
+      ++transaction_;
+      opened_ = std::chrono::steady_clock::now();
     }
     std::vector<Status> results;
     results.reserve(group.size());
+    bool all_deferred = true;
     for (auto& t : group) {
       Status s = conn.Exec("SAVEPOINT w");
       SqliteTx tx(conn);
@@ -528,23 +597,62 @@ class SqliteDatabase final : public Database {
         conn.Exec("ROLLBACK TO w").IgnoreError();
         conn.Exec("RELEASE w").IgnoreError();
       }
+      t->transaction = transaction_;
+      all_deferred = all_deferred && t->deferred;
+      holds_deferred_ = holds_deferred_ || (t->deferred && s.ok());
       results.push_back(std::move(s));
     }
-    // The group's contacts into the search index, all at once (migration 0008): in the same
-    // transaction, so no reader sees a contact before it is searchable; outside every caller's
-    // savepoint, so FTS5 writes one segment per group, not one per caller.
-    Status commit = IndexSearchQueue(conn);
     mean_group_size_ += (static_cast<double>(group.size()) - mean_group_size_) / 8;
-    if (commit.ok()) commit = conn.Exec("COMMIT");
-    if (!commit.ok()) {
-      conn.Exec("ROLLBACK").IgnoreError();
-      log::Error("group commit failed: " + commit.ToString());
+    const auto now = std::chrono::steady_clock::now();
+    if (all_deferred && !closed_ && now - opened_ < max_deferral_) {
+      last_deferred_ = now;
+      for (size_t i = 0; i < group.size(); ++i) {
+        auto& hooks = group[i]->hooks;
+        for (auto& h : hooks) deferred_hooks_.push_back(std::move(h));
+        hooks.clear();
+        group[i]->result = std::move(results[i]);
+      }
+      FinishGroup(group);
+      return;
     }
+    Status commit = CommitOpen();
     for (size_t i = 0; i < group.size(); ++i) {
       if (!commit.ok() && results[i].ok()) results[i] = commit;
       group[i]->result = std::move(results[i]);
     }
     FinishGroup(group);
+  }
+
+  // Commits the open transaction. The group's contacts go into the search index first, all at
+  // once (migration 0008): in the same transaction, so no reader sees a contact before it is
+  // searchable; outside every caller's savepoint, so FTS5 writes one segment per commit, not one
+  // per caller. Deferred writes' hooks then run on hook_thread_; a failure is remembered for
+  // their writers (FailureSince).
+  Status CommitOpen() {
+    if (!open_) return Status::Ok();
+    SqliteConn& conn = *writer_conn_;
+    Status commit = IndexSearchQueue(conn);
+    if (commit.ok()) commit = conn.Exec("COMMIT");
+    if (!commit.ok()) {
+      conn.Exec("ROLLBACK").IgnoreError();
+      log::Error("group commit failed: " + commit.ToString());
+    }
+    open_ = false;
+    std::vector<std::function<void()>> hooks;
+    hooks.swap(deferred_hooks_);
+    if (holds_deferred_ && !commit.ok()) {
+      std::lock_guard lock(write_mu_);
+      failed_commits_.emplace(transaction_, commit);
+      if (failed_commits_.size() > kFailedCommitsKept) failed_commits_.erase(failed_commits_.begin());
+    }
+    holds_deferred_ = false;
+    if (commit.ok() && !hooks.empty()) {
+      hook_thread_->Submit([hooks = std::move(hooks)] {
+        for (const auto& h : hooks) h();
+        return Status::Ok();
+      });
+    }
+    return commit;
   }
 
   // IndexQueuedSearch once the schema has the queue (migration 0008): a database being
@@ -568,6 +676,17 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<SqliteConn> writer_conn_;
   bool search_queue_exists_ = false;  // used only by the writer thread
   double mean_group_size_ = 1;        // moving average of writes per group (writer thread only)
+  // A transaction of deferred writes commits when no write has come for deferral_idle_, or once
+  // it is max_deferral_ old: at an import's pace, a commit per 20,000-30,000 rows rather than
+  // one per 1,000-row batch (decision 0021).
+  const std::chrono::milliseconds deferral_idle_, max_deferral_;
+  // The writer thread's transaction (RunGroup, CommitOpen); only that thread uses these.
+  bool open_ = false;
+  uint64_t transaction_ = 0;  // numbers transactions from 1
+  std::chrono::steady_clock::time_point opened_, last_deferred_;
+  bool holds_deferred_ = false;                         // a deferred write succeeded in it
+  std::vector<std::function<void()>> deferred_hooks_;   // theirs, for after the commit
+  std::unique_ptr<TaskThread> hook_thread_;             // runs them, in commit order
   std::vector<std::unique_ptr<SqliteConn>> readers_;
 
   std::mutex read_mu_;
@@ -577,6 +696,7 @@ class SqliteDatabase final : public Database {
   std::mutex write_mu_;
   std::condition_variable write_cv_;
   std::deque<std::shared_ptr<WriteTask>> queue_;
+  std::map<uint64_t, Status> failed_commits_;  // transaction -> its commit's failure
   std::atomic<bool> closed_{false};
   std::thread writer_thread_;
 
@@ -610,7 +730,8 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const Open
     RALLY_ASSIGN_OR_RETURN(checkpointer, OpenConn(path, options, /*writer=*/true));
   }
   return std::unique_ptr<Database>(
-      new SqliteDatabase(std::move(writer), std::move(readers), std::move(checkpointer)));
+      new SqliteDatabase(std::move(writer), std::move(readers), std::move(checkpointer),
+                         options));
 }
 
 }  // namespace rally::storage
