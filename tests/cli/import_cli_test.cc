@@ -57,7 +57,9 @@ TEST_F(ImportCliTest, JsonIsOneObjectWithCountsDetectionAndMapping) {
 
 TEST_F(ImportCliTest, KillNineMidImportThenResumeAndRerunCreateNoDuplicates) {
   std::string csv = "email,first_name,tags\n";
-  const int kRows = 8000;
+  // Enough rows for the import to outlast its first commit by far: batches share a commit for
+  // up to a second (storage::Database::WriteDeferred), and the kill must come in the middle.
+  const int kRows = 30000;
   for (int i = 0; i < kRows; ++i) {
     // Every 50th row repeats an earlier email.
     int n = i % 50 == 49 ? i - 7 : i;
