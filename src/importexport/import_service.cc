@@ -16,8 +16,8 @@
 #include <unordered_set>
 
 #include "base/log.h"
-#include "base/task_thread.h"
 #include "base/strings.h"
+#include "base/task_thread.h"
 #include "fields/builtin_fields.h"
 #include "fields/custom_fields.h"
 #include "jobs/job_context.h"
@@ -452,17 +452,22 @@ Result<RepeatPlan> PlanRepeatsOf(const std::string& path, const ImportOptions& o
 // before_write hook then waits for that batch to be written, so batches are written strictly in
 // file order (checkpoints, later rows winning) and the database still has one writer. Batches
 // share commits (BatchOptions::commit_ticket): a batch is durable with its checkpoint or not at
-// all, and Finish waits for the last commit before Run reads the import's final counts. Meanwhile the
-// reader thread reads the next batch. At most two batches are in flight (bounded memory), on
+// all, and Finish waits for the last commit before Run reads the import's final counts. Meanwhile
+// the reader thread reads the next batch. At most two batches are in flight (bounded memory), on
 // two task threads taking turns.
 class Pipeline {
  public:
   Pipeline(storage::Database& db, contacts::ContactService& contacts, const Import& imp,
-           const ColumnMapping& mapping,
-           const std::vector<std::string>& header, bool dry_run, size_t batch_rows,
-           bool pipelined)
-      : db_(db), contacts_(contacts), imp_(imp), mapping_(mapping), header_(header), dry_(dry_run),
-        pipelined_(pipelined && !dry_run), batch_rows_(batch_rows) {
+           const ColumnMapping& mapping, const std::vector<std::string>& header, bool dry_run,
+           size_t batch_rows, bool pipelined)
+      : db_(db),
+        contacts_(contacts),
+        imp_(imp),
+        mapping_(mapping),
+        header_(header),
+        dry_(dry_run),
+        pipelined_(pipelined && !dry_run),
+        batch_rows_(batch_rows) {
     const ImportOptions& o = imp.options;
     row_opts_.clear_empty = o.clear_empty;
     row_opts_.add_tags = o.tags;

@@ -145,12 +145,12 @@ class Database {
   // commit, so a million-contact import commits a third of the pages it did with a commit per
   // 1,000 rows (docs/decisions/0021-deferred-commits-for-bulk-writes.md). The transaction
   // commits at the next Write, a second after it began at the latest, or when no write follows
-  // for a moment (OpenOptions::max_deferral, deferral_idle). Until then fn's writes are invisible to readers and a crash undoes them (with the
-  // caller's own writes in the same transactions, such as its checkpoint), and fn's AfterCommit
-  // hooks wait for that commit (then run on a thread of the database's). `ticket` records
-  // the transaction. Once a commit of the ticket's has failed, WriteDeferred refuses to run
-  // with that ticket again and returns the failure. Backends that commit every write on its own
-  // (PostgreSQL) just Write.
+  // for a moment (OpenOptions::max_deferral, deferral_idle). Until then fn's writes are invisible
+  // to readers and a crash undoes them (with the caller's own writes in the same transactions, such
+  // as its checkpoint), and fn's AfterCommit hooks wait for that commit (then run on a thread of
+  // the database's). `ticket` records the transaction. Once a commit of the ticket's has failed,
+  // WriteDeferred refuses to run with that ticket again and returns the failure. Backends that
+  // commit every write on its own (PostgreSQL) just Write.
   virtual Status WriteDeferred(const WriteFn& fn, CommitTicket& ticket) {
     (void)ticket;
     return Write(fn);

@@ -369,8 +369,9 @@ TEST_F(DatabaseTest, DeferredWritesAreThereOnceWaitCommittedSaysSo) {
     ASSERT_TRUE(db_->WriteDeferred(
                        [&](Transaction& tx) -> Status {
                          tx.AfterCommit([&hooks] { ++hooks; });
-                         return tx.Execute("INSERT INTO t (k, v) VALUES (?, ?)",
-                                           {"d" + std::to_string(i), int64_t{i}})
+                         return tx
+                             .Execute("INSERT INTO t (k, v) VALUES (?, ?)",
+                                      {"d" + std::to_string(i), int64_t{i}})
                              .status();
                        },
                        ticket)

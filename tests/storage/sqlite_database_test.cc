@@ -73,7 +73,6 @@ TEST_F(SqliteDatabaseTest, TheWalStartsOverWhileWritesGoOnWithoutPause) {
   EXPECT_LT(wal, 20u << 20) << "WAL of " << wal << " bytes";
 }
 
-
 // Deferred writes (Database::WriteDeferred) on a database whose open transaction waits as long
 // as a test needs: then only an ordinary Write, WaitCommitted, age or Close commits it.
 class SqliteDeferredWriteTest : public ::testing::Test {
@@ -86,7 +85,8 @@ class SqliteDeferredWriteTest : public ::testing::Test {
                          "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER);"
                          // Checked at COMMIT: how a test makes a commit fail.
                          "CREATE TABLE c (k TEXT REFERENCES t (k) DEFERRABLE INITIALLY DEFERRED)");
-                   }).ok());
+                   })
+                    .ok());
   }
   void Reopen(std::chrono::milliseconds idle, std::chrono::milliseconds max) {
     if (db_) db_->Close();
@@ -102,11 +102,12 @@ class SqliteDeferredWriteTest : public ::testing::Test {
   int64_t Count(std::string_view table = "t") {
     int64_t n = -1;
     EXPECT_TRUE(db_->Read([&](Connection& c) -> Status {
-                     RALLY_ASSIGN_OR_RETURN(auto v, c.QueryInt("SELECT COUNT(*) FROM " +
-                                                               std::string(table)));
+                     RALLY_ASSIGN_OR_RETURN(
+                         auto v, c.QueryInt("SELECT COUNT(*) FROM " + std::string(table)));
                      n = *v;
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return n;
   }
   Status Insert(CommitTicket& ticket, std::string key, std::atomic<int>* hooks = nullptr,
@@ -144,7 +145,8 @@ TEST_F(SqliteDeferredWriteTest, AnOrdinaryWriteCommitsTheDeferredOnesBeforeIt) {
   ASSERT_TRUE(Insert(ticket, "deferred").ok());
   ASSERT_TRUE(db_->Write([](Transaction& tx) {
                    return tx.Execute("INSERT INTO t (k) VALUES ('plain')").status();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(Count(), 2);
   // The next deferred write starts a transaction of its own.
   ASSERT_TRUE(Insert(ticket, "later").ok());

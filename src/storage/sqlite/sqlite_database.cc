@@ -643,7 +643,8 @@ class SqliteDatabase final : public Database {
     if (holds_deferred_ && !commit.ok()) {
       std::lock_guard lock(write_mu_);
       failed_commits_.emplace(transaction_, commit);
-      if (failed_commits_.size() > kFailedCommitsKept) failed_commits_.erase(failed_commits_.begin());
+      if (failed_commits_.size() > kFailedCommitsKept)
+        failed_commits_.erase(failed_commits_.begin());
     }
     holds_deferred_ = false;
     if (commit.ok() && !hooks.empty()) {
@@ -684,9 +685,9 @@ class SqliteDatabase final : public Database {
   bool open_ = false;
   uint64_t transaction_ = 0;  // numbers transactions from 1
   std::chrono::steady_clock::time_point opened_, last_deferred_;
-  bool holds_deferred_ = false;                         // a deferred write succeeded in it
-  std::vector<std::function<void()>> deferred_hooks_;   // theirs, for after the commit
-  std::unique_ptr<TaskThread> hook_thread_;             // runs them, in commit order
+  bool holds_deferred_ = false;                        // a deferred write succeeded in it
+  std::vector<std::function<void()>> deferred_hooks_;  // theirs, for after the commit
+  std::unique_ptr<TaskThread> hook_thread_;            // runs them, in commit order
   std::vector<std::unique_ptr<SqliteConn>> readers_;
 
   std::mutex read_mu_;
@@ -730,8 +731,7 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const Open
     RALLY_ASSIGN_OR_RETURN(checkpointer, OpenConn(path, options, /*writer=*/true));
   }
   return std::unique_ptr<Database>(
-      new SqliteDatabase(std::move(writer), std::move(readers), std::move(checkpointer),
-                         options));
+      new SqliteDatabase(std::move(writer), std::move(readers), std::move(checkpointer), options));
 }
 
 }  // namespace rally::storage
