@@ -613,6 +613,8 @@ class Pipeline {
       if (first.ok() && !s.ok()) first = std::move(s);
     }
     Status committed = db_.WaitCommitted(ticket_);
+    // Waited for: the destructor's call (after Run's) need not commit an empty transaction again.
+    ticket_ = {};
     return first.ok() ? committed : first;
   }
 
