@@ -507,11 +507,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
     return Status::Ok();
   };
   if (options.before_write) RALLY_RETURN_IF_ERROR(options.before_write());
-  auto run = [&] {
-    return options.commit_ticket ? db_.WriteDeferred(write, *options.commit_ticket)
-                                 : db_.Write(write);
-  };
-  Status written = run();
+  Status written = db_.WriteMaybeDeferred(write, options.commit_ticket);
   if (first_pass && written.code() == StatusCode::kCanceled &&
       written.message() == kRelationsFirstMarker) {
     first_pass = false;
@@ -526,7 +522,7 @@ Result<std::vector<BatchItemResult>> ContactService::Batch(Id workspace_id,
       }
       return Status::Ok();
     }));
-    written = run();
+    written = db_.WriteMaybeDeferred(write, options.commit_ticket);
     // The companies exist whatever became of the batch: announce them anyway.
     if (!written.ok() && !relation_events.empty()) events_.Publish(relation_events);
   }

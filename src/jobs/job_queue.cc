@@ -177,7 +177,7 @@ Result<bool> JobQueue::Renew(const Lease& lease, Micros lease_duration,
         canceled, JobRepository::Renew(tx, lease, now, now + lease_duration, progress_text));
     return Status::Ok();
   };
-  RALLY_RETURN_IF_ERROR(deferred ? db_.WriteDeferred(renew, *deferred) : db_.Write(renew));
+  RALLY_RETURN_IF_ERROR(db_.WriteMaybeDeferred(renew, deferred));
   if (!canceled) return LeaseLost(lease);
   return *canceled;
 }

@@ -156,6 +156,12 @@ class Database {
     return Write(fn);
   }
 
+  // WriteDeferred with `*ticket` when there is one, else Write: for callers that defer only
+  // when their own caller asks them to.
+  Status WriteMaybeDeferred(const WriteFn& fn, CommitTicket* ticket) {
+    return ticket ? WriteDeferred(fn, *ticket) : Write(fn);
+  }
+
   // Commits the open transaction of deferred writes, if any, and reports how the ticket's
   // transactions ended: OK when they all committed, else the first failure (their deferred
   // writes are undone). Their AfterCommit hooks have run when it returns, so a bulk writer
